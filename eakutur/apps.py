@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EakuturConfig(AppConfig):
+    name = "eakutur"
+    verbose_name = _("Ea Ktur commune portal")

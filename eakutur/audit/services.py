@@ -1,0 +1,74 @@
+"""Writing audit entries. Called by every service that changes a government record."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditAction, AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, human-readable form of a field value."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, for diffing before and after an update."""
+    out = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, name)
+        if field.choices and value not in (None, ""):
+            value = getattr(instance, f"get_{name}_display")()
+        out[name] = _plain(value)
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def audit_record(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    parent: models.Model | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Append one entry. ``changes`` maps field name to [old, new] (or the new values)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        parent_type=ContentType.objects.get_for_model(parent) if parent else None,
+        parent_id=parent.pk if parent else None,
+        changes=changes or {},
+        note=note[:500],
+    )
+
+
+def audit_created(*, actor, instance, fields, parent=None, note="") -> AuditEntry:
+    values = snapshot(instance, fields)
+    changes = {k: [None, v] for k, v in values.items() if v not in (None, "", [], False)}
+    return audit_record(
+        actor=actor,
+        instance=instance,
+        action=AuditAction.CREATE,
+        changes=changes,
+        parent=parent,
+        note=note,
+    )

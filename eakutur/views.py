@@ -1,0 +1,23 @@
+"""Project-level pages: the staff home after login."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from households.selectors import village_list_for
+
+
+class StaffHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "staff_home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        villages = village_list_for(user=self.request.user)
+        ctx["villages"] = villages
+        ctx["totals"] = {
+            "villages": len(villages),
+            "households": sum(v.n_households for v in villages),
+            "poor": sum(v.n_poor for v in villages),
+            "near_poor": sum(v.n_near_poor for v in villages),
+            "unreviewed": sum(v.n_unreviewed for v in villages),
+        }
+        return ctx
