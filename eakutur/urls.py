@@ -11,7 +11,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(pattern_name="staff_home", permanent=False), name="root"),
+    path(
+        "",
+        RedirectView.as_view(pattern_name="staff_home", permanent=False),
+        name="root",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

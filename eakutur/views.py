@@ -21,3 +21,10 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
             "unreviewed": sum(v.n_unreviewed for v in villages),
         }
         return ctx
+
+
+def csrf_failure(request, reason=""):
+    """A translated page instead of Django's English CSRF failure page."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

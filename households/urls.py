@@ -9,10 +9,22 @@ urlpatterns = [
     path("export.xlsx", views.HouseholdExportView.as_view(), name="household_export"),
     path("new/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
-    path("<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household_update"),
-    path("<int:pk>/archive/", views.HouseholdArchiveView.as_view(), name="household_archive"),
-    path("<int:pk>/restore/", views.HouseholdRestoreView.as_view(), name="household_restore"),
-    path("<int:pk>/members/new/", views.MemberCreateView.as_view(), name="member_create"),
+    path(
+        "<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household_update"
+    ),
+    path(
+        "<int:pk>/archive/",
+        views.HouseholdArchiveView.as_view(),
+        name="household_archive",
+    ),
+    path(
+        "<int:pk>/restore/",
+        views.HouseholdRestoreView.as_view(),
+        name="household_restore",
+    ),
+    path(
+        "<int:pk>/members/new/", views.MemberCreateView.as_view(), name="member_create"
+    ),
     path(
         "<int:pk>/members/<int:member_pk>/edit/",
         views.MemberUpdateView.as_view(),
@@ -23,9 +35,13 @@ urlpatterns = [
         views.MemberRemoveView.as_view(),
         name="member_remove",
     ),
-    path("<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
+    path(
+        "<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"
+    ),
     path("villages/", views.VillageListView.as_view(), name="village_list"),
-    path("villages/<int:pk>/", views.VillageDetailView.as_view(), name="village_detail"),
+    path(
+        "villages/<int:pk>/", views.VillageDetailView.as_view(), name="village_detail"
+    ),
     path("reviews/import/", views.ReviewImportView.as_view(), name="review_import"),
     path(
         "reviews/import/template.xlsx",

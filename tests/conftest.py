@@ -8,6 +8,15 @@ from tests.factories import CommuneFactory, UserFactory, VillageFactory
 PASSWORD = "mat-khau-thu-nghiem"
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render pages without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def commune(db):
     return CommuneFactory(code="EAKTUR", name="Xã Ea Ktur")
@@ -21,13 +30,19 @@ def village(commune):
 @pytest.fixture
 def other_village(commune):
     return VillageFactory(
-        commune=commune, code="B01", name="Buôn Tiêu", kind="buon", is_ethnic_minority=True
+        commune=commune,
+        code="B01",
+        name="Buôn Tiêu",
+        kind="buon",
+        is_ethnic_minority=True,
     )
 
 
 @pytest.fixture
 def admin_user(commune):
-    return UserFactory(username="quantri", role=Role.COMMUNE_ADMIN, commune=commune, is_staff=True)
+    return UserFactory(
+        username="quantri", role=Role.COMMUNE_ADMIN, commune=commune, is_staff=True
+    )
 
 
 @pytest.fixture

@@ -49,7 +49,9 @@ class UserAdmin(DjangoUserAdmin):
         if db_field.name == "villages" and not request.user.is_superuser:
             from households.models import Village
 
-            kwargs["queryset"] = Village.objects.filter(commune_id=request.user.commune_id)
+            kwargs["queryset"] = Village.objects.filter(
+                commune_id=request.user.commune_id
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

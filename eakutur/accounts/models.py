@@ -57,4 +57,6 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if not self.is_superuser and self.commune_id is None:
-            raise ValidationError({"commune": _("Every portal user belongs to a commune.")})
+            raise ValidationError(
+                {"commune": _("Every portal user belongs to a commune.")}
+            )

@@ -25,7 +25,9 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.BigIntegerField()
     object_repr = models.CharField(_("record"), max_length=200)
     # The record whose page shows this entry (a household shows its members' and reviews').
@@ -46,4 +48,22 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.object_repr}"
+        return (
+            f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.object_repr}"
+        )
+
+    def changes_display(self) -> list[tuple[str, object, object]]:
+        """(field label in the active language, old value, new value) for each change."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, values in (self.changes or {}).items():
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:  # a field removed since, or a model no longer installed
+                label = name
+            if isinstance(values, list) and len(values) == 2:
+                old, new = values
+            else:
+                old, new = None, values
+            rows.append((label, old, new))
+        return rows

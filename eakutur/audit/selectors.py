@@ -11,7 +11,8 @@ def audit_history_for(*, instance, limit: int = 200) -> QuerySet[AuditEntry]:
     ct = ContentType.objects.get_for_model(instance)
     return (
         AuditEntry.objects.filter(
-            Q(content_type=ct, object_id=instance.pk) | Q(parent_type=ct, parent_id=instance.pk)
+            Q(content_type=ct, object_id=instance.pk)
+            | Q(parent_type=ct, parent_id=instance.pk)
         )
         .select_related("actor", "content_type")
         .order_by("-at", "-id")[:limit]

@@ -63,7 +63,9 @@ def audit_record(
 
 def audit_created(*, actor, instance, fields, parent=None, note="") -> AuditEntry:
     values = snapshot(instance, fields)
-    changes = {k: [None, v] for k, v in values.items() if v not in (None, "", [], False)}
+    changes = {
+        k: [None, v] for k, v in values.items() if v not in (None, "", [], False)
+    }
     return audit_record(
         actor=actor,
         instance=instance,

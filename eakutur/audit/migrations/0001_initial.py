@@ -6,35 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('archive', 'archived'), ('restore', 'restored'), ('import', 'imported')], max_length=10, verbose_name='action')),
-                ('object_id', models.BigIntegerField()),
-                ('object_repr', models.CharField(max_length=200, verbose_name='record')),
-                ('parent_id', models.BigIntegerField(blank=True, null=True)),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('parent_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="time"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("archive", "archived"),
+                            ("restore", "restored"),
+                            ("import", "imported"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                (
+                    "object_repr",
+                    models.CharField(max_length=200, verbose_name="record"),
+                ),
+                ("parent_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "changes",
+                    models.JSONField(blank=True, default=dict, verbose_name="changes"),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=500, verbose_name="note"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "parent_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ('-at', '-id'),
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='audit_audit_content_e8ff27_idx'), models.Index(fields=['parent_type', 'parent_id'], name='audit_audit_parent__07becc_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ("-at", "-id"),
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"],
+                        name="audit_audit_content_e8ff27_idx",
+                    ),
+                    models.Index(
+                        fields=["parent_type", "parent_id"],
+                        name="audit_audit_parent__07becc_idx",
+                    ),
+                ],
             },
         ),
     ]

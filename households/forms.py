@@ -1,0 +1,408 @@
+"""Forms of the registry. Each builds a crispy layout; templates own <form> and buttons.
+
+Forms check the shape of the input (ID structure, phone format, years); the services
+check the rules that need the database and raise ValidationError that lands on the form.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Crop,
+    DeprivationIndicator,
+    EthnicGroup,
+    Household,
+    Member,
+    PovertyStatus,
+    Relation,
+    Sex,
+)
+from .selectors import HouseholdFilters, indicators_for_year
+from .text import clean_name, normalise_phone, validate_national_id
+
+
+def _helper(*rows) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*rows)
+    return helper
+
+
+def _ethnic_groups():
+    # Groups present in the commune first, so the usual choice is near the top.
+    return EthnicGroup.objects.order_by("-present_locally", "code")
+
+
+class HouseholdForm(forms.ModelForm):
+    head_sex = forms.ChoiceField(
+        label=_("head's sex"), choices=[("", "---------"), *Sex.choices], required=False
+    )
+    head_birth_year = forms.IntegerField(
+        label=_("head's birth year"), required=False, min_value=1900
+    )
+    main_crops = forms.MultipleChoiceField(
+        label=_("main crops"),
+        choices=Crop.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I have checked: this is not the same household"),
+        required=False,
+    )
+
+    class Meta:
+        model = Household
+        fields = (
+            "village",
+            "code",
+            "head_name",
+            "head_national_id",
+            "phone",
+            "address",
+            "ethnic_group",
+            "main_crops",
+            "farmed_area_ha",
+            "uses_smartphone",
+            "uses_zalo",
+            "contact_consent",
+        )
+        widgets = {
+            "head_national_id": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["ethnic_group"].queryset = _ethnic_groups()
+        self.duplicates = []
+        editing = self.instance.pk is not None
+        if editing:
+            del self.fields["head_sex"], self.fields["head_birth_year"]
+            head_rows = Row(
+                Column("head_name", css_class="col-md-6"),
+                Column("head_national_id", css_class="col-md-6"),
+            )
+        else:
+            self.fields["head_national_id"].help_text = _(
+                "12 digits. The head's sex and birth year are read from it."
+            )
+            head_rows = Layout(
+                Row(
+                    Column("head_name", css_class="col-md-6"),
+                    Column("head_national_id", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("head_sex", css_class="col-6 col-md-3"),
+                    Column("head_birth_year", css_class="col-6 col-md-3"),
+                ),
+            )
+        self.helper = _helper(
+            Row(
+                Column("village", css_class="col-md-6"),
+                Column("code", css_class="col-md-6"),
+            ),
+            head_rows,
+            Row(
+                Column("ethnic_group", css_class="col-md-6"),
+                Column("phone", css_class="col-md-6"),
+            ),
+            "address",
+            Row(
+                Column(
+                    Field("main_crops", css_class="crop-choices"), css_class="col-md-8"
+                ),
+                Column("farmed_area_ha", css_class="col-md-4"),
+            ),
+            Row(
+                Column("uses_smartphone", css_class="col-md-4"),
+                Column("uses_zalo", css_class="col-md-4"),
+                Column("contact_consent", css_class="col-md-4"),
+            ),
+        )
+
+    def clean_head_name(self):
+        return clean_name(self.cleaned_data["head_name"])
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_head_national_id(self):
+        value = (self.cleaned_data.get("head_national_id") or "").strip()
+        return validate_national_id(value) if value else None
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        return normalise_phone(value) if value else ""
+
+    def clean_head_birth_year(self):
+        year = self.cleaned_data.get("head_birth_year")
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError(_("The birth year cannot be in the future."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not data.get("head_national_id"):
+            if not data.get("head_sex"):
+                self.add_error(
+                    "head_sex", _("Give the head's sex (or their ID number).")
+                )
+            if not data.get("head_birth_year"):
+                self.add_error(
+                    "head_birth_year",
+                    _("Give the head's birth year (or their ID number)."),
+                )
+        return data
+
+    def check_duplicates(self, *, commune_id: int) -> bool:
+        """Flag possible duplicates before saving; True when the form may be saved."""
+        from .selectors import household_duplicates
+
+        data = self.cleaned_data
+        village = data.get("village")
+        self.duplicates = household_duplicates(
+            commune_id=commune_id,
+            village_id=village.pk if village else None,
+            head_name=data.get("head_name", ""),
+            national_id=data.get("head_national_id"),
+            phone=data.get("phone", ""),
+            exclude_pk=self.instance.pk,
+        )
+        if self.duplicates and not data.get("confirm_not_duplicate"):
+            self.add_error(
+                None,
+                _(
+                    "This may be a household that is already registered. Check the list "
+                    "below; if it is a different household, tick the box and save again."
+                ),
+            )
+            return False
+        return True
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("name, code, ID or phone"), "type": "search"}
+        ),
+    )
+    village = forms.ModelChoiceField(
+        label=_("village"), queryset=None, required=False, empty_label=_("All villages")
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("Any status")), *PovertyStatus.choices],
+    )
+    ethnic_group = forms.ModelChoiceField(
+        label=_("ethnic group"),
+        queryset=None,
+        required=False,
+        empty_label=_("All groups"),
+    )
+    review_year = forms.TypedChoiceField(
+        label=_("review year"), required=False, coerce=int, empty_value=None
+    )
+    archived = forms.BooleanField(label=_("archived households"), required=False)
+    sort = forms.ChoiceField(
+        label=_("sort by"),
+        required=False,
+        choices=[
+            ("code", _("code")),
+            ("name", _("name")),
+            ("village", _("village")),
+            ("status", _("status")),
+            ("updated", _("recently changed")),
+        ],
+    )
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["ethnic_group"].queryset = _ethnic_groups()
+        this_year = timezone.localdate().year
+        self.fields["review_year"].choices = [("", _("Latest review"))] + [
+            (y, str(y)) for y in range(this_year, this_year - 6, -1)
+        ]
+
+    def to_filters(self) -> HouseholdFilters:
+        if not self.is_valid():
+            return HouseholdFilters()
+        d = self.cleaned_data
+        return HouseholdFilters(
+            q=d.get("q") or "",
+            village=d["village"].pk if d.get("village") else None,
+            status=d.get("status") or "",
+            ethnic_group=d["ethnic_group"].pk if d.get("ethnic_group") else None,
+            review_year=d.get("review_year"),
+            archived=bool(d.get("archived")),
+            sort=d.get("sort") or "code",
+        )
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = (
+            "full_name",
+            "sex",
+            "birth_year",
+            "relation",
+            "ethnic_group",
+            "national_id",
+            "is_student",
+            "has_disability",
+            "has_health_insurance",
+        )
+        widgets = {
+            "national_id": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ethnic_group"].queryset = _ethnic_groups()
+        is_head = self.instance.pk and self.instance.relation == Relation.HEAD
+        if is_head:
+            for name in ("full_name", "national_id", "ethnic_group", "relation"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Change this on the household.")
+        else:
+            self.fields["relation"].choices = [
+                c for c in self.fields["relation"].choices if c[0] != Relation.HEAD
+            ]
+        self.helper = _helper(
+            Row(
+                Column("full_name", css_class="col-md-6"),
+                Column("relation", css_class="col-md-6"),
+            ),
+            Row(
+                Column("sex", css_class="col-6 col-md-3"),
+                Column("birth_year", css_class="col-6 col-md-3"),
+                Column("ethnic_group", css_class="col-md-6"),
+            ),
+            "national_id",
+            Row(
+                Column("is_student", css_class="col-md-4"),
+                Column("has_disability", css_class="col-md-4"),
+                Column("has_health_insurance", css_class="col-md-4"),
+            ),
+        )
+
+    def clean_full_name(self):
+        return clean_name(self.cleaned_data["full_name"])
+
+    def clean_national_id(self):
+        value = (self.cleaned_data.get("national_id") or "").strip()
+        return validate_national_id(value) if value else None
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("The birth year cannot be in the future."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        national_id, year = data.get("national_id"), data.get("birth_year")
+        if national_id and year:
+            from .text import national_id_birth_year
+
+            if national_id_birth_year(national_id) != year:
+                self.add_error(
+                    "birth_year",
+                    _("The ID number says this person was born in %(year)s.")
+                    % {"year": national_id_birth_year(national_id)},
+                )
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Archiving a household or removing a member needs a reason."""
+
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class ReviewForm(forms.Form):
+    year = forms.IntegerField(label=_("review year"), min_value=2000)
+    income_per_person = forms.IntegerField(
+        label=_("income per person per month (VND)"),
+        min_value=0,
+        error_messages={"min_value": _("Income cannot be below zero.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000}),
+    )
+    deprivations = forms.ModelMultipleChoiceField(
+        label=_("deprivations"),
+        queryset=DeprivationIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick each indicator in which the household is deprived."),
+    )
+    status = forms.ChoiceField(
+        label=_("status to record"),
+        choices=[("", _("Accept the portal's proposal")), *PovertyStatus.choices],
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("reason for overriding the proposal"), max_length=300, required=False
+    )
+    notes = forms.CharField(label=_("notes"), max_length=500, required=False)
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw_year = self.data.get("year") if self.is_bound else None
+        try:
+            chosen = int(raw_year) if raw_year else year
+        except (TypeError, ValueError):
+            chosen = year
+        self.fields["deprivations"].queryset = indicators_for_year(chosen)
+        self.fields["year"].max_value = timezone.localdate().year
+        self.fields["year"].widget.attrs["max"] = timezone.localdate().year
+        self.helper = _helper(
+            Row(
+                Column("year", css_class="col-6 col-md-3"),
+                Column("income_per_person", css_class="col-6 col-md-5"),
+            ),
+            "deprivations",
+            Row(
+                Column("status", css_class="col-md-5"),
+                Column("override_reason", css_class="col-md-7"),
+            ),
+            "notes",
+        )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _("A review cannot be recorded for a future year.")
+            )
+        return year
+
+
+class ReviewImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("review list (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("file")
