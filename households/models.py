@@ -42,7 +42,10 @@ class VillageKind(models.TextChoices):
 
 class Village(models.Model):
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="villages"
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="villages",
     )
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=100)
@@ -61,8 +64,12 @@ class Village(models.Model):
         verbose_name_plural = _("villages")
         ordering = ("sort_order", "name")
         constraints = [
-            models.UniqueConstraint(fields=["commune", "code"], name="village_code_unique"),
-            models.UniqueConstraint(fields=["commune", "name"], name="village_name_unique"),
+            models.UniqueConstraint(
+                fields=["commune", "code"], name="village_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "name"], name="village_name_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,7 +95,9 @@ class EthnicGroup(models.Model):
     def __str__(self) -> str:
         from django.utils.translation import get_language
 
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        return (
+            self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        )
 
     @property
     def is_minority(self) -> bool:
@@ -117,7 +126,9 @@ class DeprivationIndicator(models.Model):
     """One indicator of the multidimensional poverty standard (e.g. "hygienic latrine")."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
-    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    dimension = models.CharField(
+        _("dimension"), max_length=20, choices=Dimension.choices
+    )
     name_vi = models.CharField(_("Vietnamese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100)
     description = models.TextField(_("when a household is deprived"), blank=True)
@@ -131,7 +142,9 @@ class DeprivationIndicator(models.Model):
     def __str__(self) -> str:
         from django.utils.translation import get_language
 
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        return (
+            self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        )
 
 
 class PovertyStandard(models.Model):
@@ -201,10 +214,16 @@ class HouseholdQuerySet(models.QuerySet):
 
 class Household(models.Model):
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="households"
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="households",
     )
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="households"
+        Village,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="households",
     )
     code = models.CharField(
         _("household code"),
@@ -251,7 +270,9 @@ class Household(models.Model):
     )
     search_text = models.CharField(max_length=300, editable=False, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
-    archived_reason = models.CharField(_("reason for archiving"), max_length=200, blank=True)
+    archived_reason = models.CharField(
+        _("reason for archiving"), max_length=200, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -291,26 +312,34 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.head_name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("households:household_detail", args=[self.pk])
-
-    def clean(self) -> None:
-        if self.village_id and self.commune_id and self.village.commune_id != self.commune_id:
-            raise ValidationError({"village": _("This village belongs to another commune.")})
-
-    def refresh_search_text(self) -> None:
-        self.search_text = fold(
-            " ".join(
-                filter(None, [self.code, self.head_name, self.phone, self.head_national_id])
-            )
-        )[:300]
-
     def save(self, *args, **kwargs) -> None:
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "updated_at"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("households:household_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if (
+            self.village_id
+            and self.commune_id
+            and self.village.commune_id != self.commune_id
+        ):
+            raise ValidationError(
+                {"village": _("This village belongs to another commune.")}
+            )
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(
+            " ".join(
+                filter(
+                    None, [self.code, self.head_name, self.phone, self.head_national_id]
+                )
+            )
+        )[:300]
 
 
 class Sex(models.TextChoices):
@@ -336,7 +365,10 @@ class MemberQuerySet(models.QuerySet):
 
 class Member(models.Model):
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     full_name = models.CharField(_("full name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
@@ -347,14 +379,21 @@ class Member(models.Model):
         _("relation to the head"), max_length=12, choices=Relation.choices
     )
     ethnic_group = models.ForeignKey(
-        EthnicGroup, verbose_name=_("ethnicity"), on_delete=models.PROTECT, related_name="+"
+        EthnicGroup,
+        verbose_name=_("ethnicity"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    national_id = models.CharField(_("national ID number"), max_length=12, null=True, blank=True)
+    national_id = models.CharField(
+        _("national ID number"), max_length=12, null=True, blank=True
+    )
     is_student = models.BooleanField(_("student"), default=False)
     has_disability = models.BooleanField(_("person with a disability"), default=False)
     has_health_insurance = models.BooleanField(_("has health insurance"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    removed_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+    removed_reason = models.CharField(
+        _("reason for removal"), max_length=200, blank=True
+    )
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
 
     objects = MemberQuerySet.as_manager()
@@ -390,16 +429,18 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def clean(self) -> None:
-        if self.birth_year and self.birth_year > timezone.localdate().year:
-            raise ValidationError({"birth_year": _("The birth year cannot be in the future.")})
-
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.full_name)[:100]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "name_folded"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.birth_year and self.birth_year > timezone.localdate().year:
+            raise ValidationError(
+                {"birth_year": _("The birth year cannot be in the future.")}
+            )
 
     @property
     def age(self) -> int:
@@ -410,19 +451,28 @@ class PovertyReview(models.Model):
     """The yearly review (rà soát) of one household: one per household per year."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="reviews"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
     )
     year = models.PositiveSmallIntegerField(
         _("review year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     standard = models.ForeignKey(
-        PovertyStandard, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="+"
+        PovertyStandard,
+        verbose_name=_("standard"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     income_per_person = models.BigIntegerField(
         _("income per person per month (VND)"), validators=[MinValueValidator(0)]
     )
     deprivations = models.ManyToManyField(
-        DeprivationIndicator, verbose_name=_("deprivations"), blank=True, related_name="+"
+        DeprivationIndicator,
+        verbose_name=_("deprivations"),
+        blank=True,
+        related_name="+",
     )
     proposed_status = models.CharField(
         _("proposed status"), max_length=20, choices=PovertyStatus.choices
@@ -451,17 +501,21 @@ class PovertyReview(models.Model):
             models.UniqueConstraint(
                 fields=["household", "year"],
                 name="review_one_per_year",
-                violation_error_message=_("This household already has a review for that year."),
+                violation_error_message=_(
+                    "This household already has a review for that year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(income_per_person__gte=0), name="review_income_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(status=models.F("proposed_status")) | ~Q(override_reason=""),
+                condition=Q(status=models.F("proposed_status"))
+                | ~Q(override_reason=""),
                 name="review_override_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="review_year_plausible"
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="review_year_plausible",
             ),
         ]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import PovertyStatus, PovertyStandard
+from .models import PovertyStandard, PovertyStatus
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ def propose_status(
     - otherwise not poor.
     """
     line = standard.urban_line if is_urban else standard.rural_line
-    ceiling = standard.urban_average_ceiling if is_urban else standard.rural_average_ceiling
+    ceiling = (
+        standard.urban_average_ceiling if is_urban else standard.rural_average_ceiling
+    )
     count = len(deprivation_names)
     params = {
         "income": format_millions(income_per_person),
@@ -82,7 +84,8 @@ def propose_status(
     if previous_status == PovertyStatus.POOR:
         return Proposal(
             PovertyStatus.ESCAPED_POOR,
-            _("income %(income)s > %(line)s; the household was poor last year") % params,
+            _("income %(income)s > %(line)s; the household was poor last year")
+            % params,
         )
     if previous_status == PovertyStatus.NEAR_POOR:
         return Proposal(

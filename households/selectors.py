@@ -104,12 +104,17 @@ def household_detail_for(*, user, pk: int) -> Household:
         .select_related("ethnic_group")
         .order_by("birth_year", "id")
     )
-    household.active_members = sorted(members, key=lambda m: m.relation != Relation.HEAD)
+    household.active_members = sorted(
+        members, key=lambda m: m.relation != Relation.HEAD
+    )
     household.review_history = list(
         PovertyReview.objects.filter(household=household)
         .select_related("recorded_by", "standard")
         .prefetch_related(
-            Prefetch("deprivations", queryset=DeprivationIndicator.objects.order_by("sort_order"))
+            Prefetch(
+                "deprivations",
+                queryset=DeprivationIndicator.objects.order_by("sort_order"),
+            )
         )
         .order_by("-year")
     )
@@ -208,11 +213,13 @@ def household_duplicates(
     found: dict[int, DuplicateWarning] = {}
 
     def flag(household: Household, reason: str) -> None:
-        found.setdefault(household.pk, DuplicateWarning(household)).reasons.append(reason)
+        found.setdefault(household.pk, DuplicateWarning(household)).reasons.append(
+            reason
+        )
 
-    base = Household.objects.filter(commune_id=commune_id, is_active=True).select_related(
-        "village"
-    )
+    base = Household.objects.filter(
+        commune_id=commune_id, is_active=True
+    ).select_related("village")
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if national_id:

@@ -209,14 +209,20 @@ def member_add(*, actor, household: Household, **fields) -> Member:
     _ensure_village_allowed(actor, household.village)
     if fields.get("relation") == Relation.HEAD:
         raise ValidationError(
-            {"relation": _("The head is set on the household itself; choose another relation.")}
+            {
+                "relation": _(
+                    "The head is set on the household itself; choose another relation."
+                )
+            }
         )
     with transaction.atomic():
         member = Member(household=household, **{k: fields.get(k) for k in fields})
         member.national_id = member.national_id or None
         member.full_clean()
         member.save()
-        audit_created(actor=actor, instance=member, fields=MEMBER_FIELDS, parent=household)
+        audit_created(
+            actor=actor, instance=member, fields=MEMBER_FIELDS, parent=household
+        )
     return member
 
 
@@ -229,7 +235,11 @@ def member_update(*, actor, member: Member, **changes) -> Member:
             changes.pop(name, None)
     elif changes.get("relation") == Relation.HEAD:
         raise ValidationError(
-            {"relation": _("The head is set on the household itself; choose another relation.")}
+            {
+                "relation": _(
+                    "The head is set on the household itself; choose another relation."
+                )
+            }
         )
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -318,7 +328,9 @@ def poverty_review_record(
     _ensure_village_allowed(actor, household.village)
     deprivations = list(deprivations)
     if year > timezone.localdate().year:
-        raise ValidationError({"year": _("A review cannot be recorded for a future year.")})
+        raise ValidationError(
+            {"year": _("A review cannot be recorded for a future year.")}
+        )
     if income_per_person is None or income_per_person < 0:
         raise ValidationError({"income_per_person": _("Income cannot be below zero.")})
     standard, proposal = poverty_review_propose(
@@ -330,7 +342,11 @@ def poverty_review_record(
     allowed = set(standard.indicators.values_list("pk", flat=True))
     if any(d.pk not in allowed for d in deprivations):
         raise ValidationError(
-            {"deprivations": _("An indicator is not part of the standard for that year.")}
+            {
+                "deprivations": _(
+                    "An indicator is not part of the standard for that year."
+                )
+            }
         )
     status = status or proposal.status
     override_reason = (override_reason or "").strip()
@@ -398,4 +414,3 @@ def _refresh_current_status(household: Household) -> None:
         current_review_year=year, current_status=status
     )
     household.current_review_year, household.current_status = year, status
-

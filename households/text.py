@@ -9,6 +9,7 @@ import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"\s+")
@@ -68,7 +69,7 @@ def validate_national_id(value: str, *, today: date | None = None) -> str:
             code="id_century",
         )
     year = national_id_birth_year(digits)
-    today = today or date.today()
+    today = today or timezone.localdate()
     if year > today.year:
         raise ValidationError(
             _("The birth year encoded in this ID (%(year)s) is in the future."),
@@ -84,7 +85,7 @@ def national_id_birth_year(digits: str) -> int:
 
 
 def national_id_sex(digits: str) -> str:
-    """"male" or "female" as encoded by the fourth digit."""
+    """ "male" or "female" as encoded by the fourth digit."""
     return "female" if int(digits[3]) % 2 else "male"
 
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,247 +15,846 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('province', models.CharField(max_length=100, verbose_name='province')),
-                ('is_urban', models.BooleanField(default=False, help_text='Urban communes are judged against the urban poverty line.', verbose_name='urban')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=10, unique=True, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("province", models.CharField(max_length=100, verbose_name="province")),
+                (
+                    "is_urban",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Urban communes are judged against the urban poverty line.",
+                        verbose_name="urban",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ('name',),
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='DeprivationIndicator',
+            name="DeprivationIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('dimension', models.CharField(choices=[('employment', 'employment'), ('health', 'health'), ('education', 'education'), ('housing', 'housing'), ('water', 'water and sanitation'), ('information', 'information')], max_length=20, verbose_name='dimension')),
-                ('name_vi', models.CharField(max_length=100, verbose_name='Vietnamese name')),
-                ('name_en', models.CharField(max_length=100, verbose_name='English name')),
-                ('description', models.TextField(blank=True, verbose_name='when a household is deprived')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=30, unique=True, verbose_name="code"),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("employment", "employment"),
+                            ("health", "health"),
+                            ("education", "education"),
+                            ("housing", "housing"),
+                            ("water", "water and sanitation"),
+                            ("information", "information"),
+                        ],
+                        max_length=20,
+                        verbose_name="dimension",
+                    ),
+                ),
+                (
+                    "name_vi",
+                    models.CharField(max_length=100, verbose_name="Vietnamese name"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=100, verbose_name="English name"),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True, verbose_name="when a household is deprived"
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
             ],
             options={
-                'verbose_name': 'deprivation indicator',
-                'verbose_name_plural': 'deprivation indicators',
-                'ordering': ('sort_order', 'code'),
+                "verbose_name": "deprivation indicator",
+                "verbose_name_plural": "deprivation indicators",
+                "ordering": ("sort_order", "code"),
             },
         ),
         migrations.CreateModel(
-            name='EthnicGroup',
+            name="EthnicGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=50, verbose_name='Vietnamese name')),
-                ('name_en', models.CharField(max_length=50, verbose_name='English name')),
-                ('present_locally', models.BooleanField(default=False, verbose_name='present in the commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=2, unique=True, verbose_name="code"),
+                ),
+                (
+                    "name_vi",
+                    models.CharField(max_length=50, verbose_name="Vietnamese name"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=50, verbose_name="English name"),
+                ),
+                (
+                    "present_locally",
+                    models.BooleanField(
+                        default=False, verbose_name="present in the commune"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ethnic group',
-                'verbose_name_plural': 'ethnic groups',
-                'ordering': ('code',),
+                "verbose_name": "ethnic group",
+                "verbose_name_plural": "ethnic groups",
+                "ordering": ("code",),
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Unique within the commune, e.g. the code on the review list.', max_length=20, verbose_name='household code')),
-                ('head_name', models.CharField(max_length=100, verbose_name='head of household')),
-                ('head_national_id', models.CharField(blank=True, max_length=12, null=True, verbose_name="head's national ID number")),
-                ('phone', models.CharField(blank=True, max_length=10, verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('main_crops', models.JSONField(blank=True, default=list, verbose_name='main crops')),
-                ('farmed_area_ha', models.DecimalField(decimal_places=2, default=0, max_digits=7, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000)], verbose_name='farmed area (ha)')),
-                ('uses_smartphone', models.BooleanField(default=False, verbose_name='uses a smartphone')),
-                ('uses_zalo', models.BooleanField(default=False, verbose_name='uses Zalo')),
-                ('contact_consent', models.BooleanField(default=False, help_text='The household agreed to receive notices by phone or Zalo.', verbose_name='consents to be contacted')),
-                ('current_status', models.CharField(blank=True, choices=[('poor', 'poor'), ('near_poor', 'near-poor'), ('escaped_poor', 'escaped poverty'), ('escaped_near_poor', 'escaped near-poverty'), ('average', 'average living standard'), ('none', 'not poor')], max_length=20, verbose_name='poverty status')),
-                ('current_review_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='latest review year')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('archived_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for archiving')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='households.commune', verbose_name='commune')),
-                ('ethnic_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='households.ethnicgroup', verbose_name='ethnicity of the head')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Unique within the commune, e.g. the code on the review list.",
+                        max_length=20,
+                        verbose_name="household code",
+                    ),
+                ),
+                (
+                    "head_name",
+                    models.CharField(max_length=100, verbose_name="head of household"),
+                ),
+                (
+                    "head_national_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        verbose_name="head's national ID number",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=10, verbose_name="phone"),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address"
+                    ),
+                ),
+                (
+                    "main_crops",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="main crops"
+                    ),
+                ),
+                (
+                    "farmed_area_ha",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000),
+                        ],
+                        verbose_name="farmed area (ha)",
+                    ),
+                ),
+                (
+                    "uses_smartphone",
+                    models.BooleanField(
+                        default=False, verbose_name="uses a smartphone"
+                    ),
+                ),
+                (
+                    "uses_zalo",
+                    models.BooleanField(default=False, verbose_name="uses Zalo"),
+                ),
+                (
+                    "contact_consent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The household agreed to receive notices by phone or Zalo.",
+                        verbose_name="consents to be contacted",
+                    ),
+                ),
+                (
+                    "current_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("poor", "poor"),
+                            ("near_poor", "near-poor"),
+                            ("escaped_poor", "escaped poverty"),
+                            ("escaped_near_poor", "escaped near-poverty"),
+                            ("average", "average living standard"),
+                            ("none", "not poor"),
+                        ],
+                        max_length=20,
+                        verbose_name="poverty status",
+                    ),
+                ),
+                (
+                    "current_review_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="latest review year"
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.CharField(db_index=True, editable=False, max_length=300),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "archived_reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for archiving"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="households.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "ethnic_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="households.ethnicgroup",
+                        verbose_name="ethnicity of the head",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ('village__sort_order', 'code'),
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ("village__sort_order", "code"),
             },
         ),
         migrations.CreateModel(
-            name='PovertyStandard',
+            name="PovertyStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('legal_basis', models.CharField(blank=True, max_length=200, verbose_name='legal basis')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='first year')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='last year')),
-                ('rural_line', models.BigIntegerField(verbose_name='rural poverty line (VND/person/month)')),
-                ('urban_line', models.BigIntegerField(verbose_name='urban poverty line (VND/person/month)')),
-                ('rural_average_ceiling', models.BigIntegerField(verbose_name='rural average living standard ceiling (VND/person/month)')),
-                ('urban_average_ceiling', models.BigIntegerField(verbose_name='urban average living standard ceiling (VND/person/month)')),
-                ('poor_min_deprivations', models.PositiveSmallIntegerField(default=3, verbose_name='deprivations that make an income-poor household poor')),
-                ('indicators', models.ManyToManyField(related_name='standards', to='households.deprivationindicator', verbose_name='indicators')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="legal basis"
+                    ),
+                ),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(verbose_name="first year"),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(verbose_name="last year"),
+                ),
+                (
+                    "rural_line",
+                    models.BigIntegerField(
+                        verbose_name="rural poverty line (VND/person/month)"
+                    ),
+                ),
+                (
+                    "urban_line",
+                    models.BigIntegerField(
+                        verbose_name="urban poverty line (VND/person/month)"
+                    ),
+                ),
+                (
+                    "rural_average_ceiling",
+                    models.BigIntegerField(
+                        verbose_name="rural average living standard ceiling (VND/person/month)"
+                    ),
+                ),
+                (
+                    "urban_average_ceiling",
+                    models.BigIntegerField(
+                        verbose_name="urban average living standard ceiling (VND/person/month)"
+                    ),
+                ),
+                (
+                    "poor_min_deprivations",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        verbose_name="deprivations that make an income-poor household poor",
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        related_name="standards",
+                        to="households.deprivationindicator",
+                        verbose_name="indicators",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'poverty standard',
-                'verbose_name_plural': 'poverty standards',
-                'ordering': ('-first_year',),
+                "verbose_name": "poverty standard",
+                "verbose_name_plural": "poverty standards",
+                "ordering": ("-first_year",),
             },
         ),
         migrations.CreateModel(
-            name='PovertyReview',
+            name="PovertyReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='review year')),
-                ('income_per_person', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='income per person per month (VND)')),
-                ('proposed_status', models.CharField(choices=[('poor', 'poor'), ('near_poor', 'near-poor'), ('escaped_poor', 'escaped poverty'), ('escaped_near_poor', 'escaped near-poverty'), ('average', 'average living standard'), ('none', 'not poor')], max_length=20, verbose_name='proposed status')),
-                ('proposal_reason', models.TextField(blank=True, verbose_name='why the portal proposed it')),
-                ('status', models.CharField(choices=[('poor', 'poor'), ('near_poor', 'near-poor'), ('escaped_poor', 'escaped poverty'), ('escaped_near_poor', 'escaped near-poverty'), ('average', 'average living standard'), ('none', 'not poor')], max_length=20, verbose_name='status')),
-                ('override_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for overriding the proposal')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='notes')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('deprivations', models.ManyToManyField(blank=True, related_name='+', to='households.deprivationindicator', verbose_name='deprivations')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='households.household', verbose_name='household')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.povertystandard', verbose_name='standard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="review year",
+                    ),
+                ),
+                (
+                    "income_per_person",
+                    models.BigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="income per person per month (VND)",
+                    ),
+                ),
+                (
+                    "proposed_status",
+                    models.CharField(
+                        choices=[
+                            ("poor", "poor"),
+                            ("near_poor", "near-poor"),
+                            ("escaped_poor", "escaped poverty"),
+                            ("escaped_near_poor", "escaped near-poverty"),
+                            ("average", "average living standard"),
+                            ("none", "not poor"),
+                        ],
+                        max_length=20,
+                        verbose_name="proposed status",
+                    ),
+                ),
+                (
+                    "proposal_reason",
+                    models.TextField(
+                        blank=True, verbose_name="why the portal proposed it"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("poor", "poor"),
+                            ("near_poor", "near-poor"),
+                            ("escaped_poor", "escaped poverty"),
+                            ("escaped_near_poor", "escaped near-poverty"),
+                            ("average", "average living standard"),
+                            ("none", "not poor"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "override_reason",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="reason for overriding the proposal",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.CharField(blank=True, max_length=500, verbose_name="notes"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded"),
+                ),
+                (
+                    "deprivations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="households.deprivationindicator",
+                        verbose_name="deprivations",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="households.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.povertystandard",
+                        verbose_name="standard",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'poverty review',
-                'verbose_name_plural': 'poverty reviews',
-                'ordering': ('household', '-year'),
+                "verbose_name": "poverty review",
+                "verbose_name_plural": "poverty reviews",
+                "ordering": ("household", "-year"),
             },
         ),
         migrations.CreateModel(
-            name='ReviewImport',
+            name="ReviewImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('previewed', 'waiting for confirmation'), ('applied', 'applied'), ('discarded', 'discarded')], default='previewed', max_length=10, verbose_name='status')),
-                ('rows', models.JSONField(default=list)),
-                ('summary', models.JSONField(default=dict)),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.commune')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded"),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="file")),
+                ("file_sha256", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("previewed", "waiting for confirmation"),
+                            ("applied", "applied"),
+                            ("discarded", "discarded"),
+                        ],
+                        default="previewed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("rows", models.JSONField(default=list)),
+                ("summary", models.JSONField(default=dict)),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applied"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.commune",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review import',
-                'verbose_name_plural': 'review imports',
-                'ordering': ('-uploaded_at',),
+                "verbose_name": "review import",
+                "verbose_name_plural": "review imports",
+                "ordering": ("-uploaded_at",),
             },
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('thon', 'village (thôn)'), ('buon', 'hamlet (buôn)')], default='thon', max_length=4, verbose_name='kind')),
-                ('is_ethnic_minority', models.BooleanField(default=False, help_text='Inhabited mainly by ethnic minorities.', verbose_name='ethnic-minority hamlet')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='households.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("thon", "village (thôn)"), ("buon", "hamlet (buôn)")],
+                        default="thon",
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_ethnic_minority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Inhabited mainly by ethnic minorities.",
+                        verbose_name="ethnic-minority hamlet",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="households.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'village',
-                'verbose_name_plural': 'villages',
-                'ordering': ('sort_order', 'name'),
+                "verbose_name": "village",
+                "verbose_name_plural": "villages",
+                "ordering": ("sort_order", "name"),
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='village',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='households.village', verbose_name='village'),
+            model_name="household",
+            name="village",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="households",
+                to="households.village",
+                verbose_name="village",
+            ),
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=100, verbose_name='full name')),
-                ('sex', models.CharField(choices=[('male', 'male'), ('female', 'female')], max_length=6, verbose_name='sex')),
-                ('birth_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900)], verbose_name='birth year')),
-                ('relation', models.CharField(choices=[('head', 'head of household'), ('spouse', 'spouse'), ('child', 'child'), ('parent', 'parent'), ('grandchild', 'grandchild'), ('sibling', 'sibling'), ('in_law', 'child-in-law'), ('other', 'other relative')], max_length=12, verbose_name='relation to the head')),
-                ('national_id', models.CharField(blank=True, max_length=12, null=True, verbose_name='national ID number')),
-                ('is_student', models.BooleanField(default=False, verbose_name='student')),
-                ('has_disability', models.BooleanField(default=False, verbose_name='person with a disability')),
-                ('has_health_insurance', models.BooleanField(default=False, verbose_name='has health insurance')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('removed_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for removal')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=100)),
-                ('ethnic_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.ethnicgroup', verbose_name='ethnicity')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='households.household', verbose_name='household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(max_length=100, verbose_name="full name"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "male"), ("female", "female")],
+                        max_length=6,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1900)],
+                        verbose_name="birth year",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "head of household"),
+                            ("spouse", "spouse"),
+                            ("child", "child"),
+                            ("parent", "parent"),
+                            ("grandchild", "grandchild"),
+                            ("sibling", "sibling"),
+                            ("in_law", "child-in-law"),
+                            ("other", "other relative"),
+                        ],
+                        max_length=12,
+                        verbose_name="relation to the head",
+                    ),
+                ),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        verbose_name="national ID number",
+                    ),
+                ),
+                (
+                    "is_student",
+                    models.BooleanField(default=False, verbose_name="student"),
+                ),
+                (
+                    "has_disability",
+                    models.BooleanField(
+                        default=False, verbose_name="person with a disability"
+                    ),
+                ),
+                (
+                    "has_health_insurance",
+                    models.BooleanField(
+                        default=False, verbose_name="has health insurance"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "removed_reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for removal"
+                    ),
+                ),
+                (
+                    "name_folded",
+                    models.CharField(db_index=True, editable=False, max_length=100),
+                ),
+                (
+                    "ethnic_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.ethnicgroup",
+                        verbose_name="ethnicity",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="households.household",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ('household', 'birth_year', 'id'),
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True), ('relation', 'head')), fields=('household',), name='member_one_head', violation_error_message='A household has exactly one head.'), models.UniqueConstraint(condition=models.Q(('is_active', True), ('national_id__isnull', False)), fields=('national_id',), name='member_national_id_unique', violation_error_message='Another person in the registry already has this national ID.'), models.CheckConstraint(condition=models.Q(('birth_year__gte', 1900)), name='member_birth_year_plausible'), models.CheckConstraint(condition=models.Q(('is_active', True), models.Q(('removed_reason', ''), _negated=True), _connector='OR'), name='member_removal_has_reason')],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ("household", "birth_year", "id"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True), ("relation", "head")),
+                        fields=("household",),
+                        name="member_one_head",
+                        violation_error_message="A household has exactly one head.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("is_active", True), ("national_id__isnull", False)
+                        ),
+                        fields=("national_id",),
+                        name="member_national_id_unique",
+                        violation_error_message="Another person in the registry already has this national ID.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("birth_year__gte", 1900)),
+                        name="member_birth_year_plausible",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_active", True),
+                            models.Q(("removed_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="member_removal_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='povertystandard',
-            constraint=models.CheckConstraint(condition=models.Q(('last_year__gte', models.F('first_year'))), name='standard_years_ordered'),
+            model_name="povertystandard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_year__gte", models.F("first_year"))),
+                name="standard_years_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='povertystandard',
-            constraint=models.CheckConstraint(condition=models.Q(('rural_line__gt', 0), ('urban_line__gt', 0), ('rural_average_ceiling__gt', models.F('rural_line')), ('urban_average_ceiling__gt', models.F('urban_line'))), name='standard_thresholds_positive'),
+            model_name="povertystandard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rural_line__gt", 0),
+                    ("urban_line__gt", 0),
+                    ("rural_average_ceiling__gt", models.F("rural_line")),
+                    ("urban_average_ceiling__gt", models.F("urban_line")),
+                ),
+                name="standard_thresholds_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='povertyreview',
-            constraint=models.UniqueConstraint(fields=('household', 'year'), name='review_one_per_year', violation_error_message='This household already has a review for that year.'),
+            model_name="povertyreview",
+            constraint=models.UniqueConstraint(
+                fields=("household", "year"),
+                name="review_one_per_year",
+                violation_error_message="This household already has a review for that year.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='povertyreview',
-            constraint=models.CheckConstraint(condition=models.Q(('income_per_person__gte', 0)), name='review_income_not_negative'),
+            model_name="povertyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("income_per_person__gte", 0)),
+                name="review_income_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='povertyreview',
-            constraint=models.CheckConstraint(condition=models.Q(('status', models.F('proposed_status')), models.Q(('override_reason', ''), _negated=True), _connector='OR'), name='review_override_has_reason'),
+            model_name="povertyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", models.F("proposed_status")),
+                    models.Q(("override_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_override_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='povertyreview',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='review_year_plausible'),
+            model_name="povertyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="review_year_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='village',
-            constraint=models.UniqueConstraint(fields=('commune', 'code'), name='village_code_unique'),
+            model_name="village",
+            constraint=models.UniqueConstraint(
+                fields=("commune", "code"), name="village_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='village',
-            constraint=models.UniqueConstraint(fields=('commune', 'name'), name='village_name_unique'),
+            model_name="village",
+            constraint=models.UniqueConstraint(
+                fields=("commune", "name"), name="village_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['village', 'current_status'], name='households__village_f787b4_idx'),
+            model_name="household",
+            index=models.Index(
+                fields=["village", "current_status"],
+                name="households__village_f787b4_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['commune', 'current_status'], name='households__commune_0773cb_idx'),
+            model_name="household",
+            index=models.Index(
+                fields=["commune", "current_status"],
+                name="households__commune_0773cb_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.UniqueConstraint(fields=('commune', 'code'), name='household_code_unique', violation_error_message='A household with this code already exists.'),
+            model_name="household",
+            constraint=models.UniqueConstraint(
+                fields=("commune", "code"),
+                name="household_code_unique",
+                violation_error_message="A household with this code already exists.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.UniqueConstraint(condition=models.Q(('head_national_id__isnull', False)), fields=('commune', 'head_national_id'), name='household_head_id_unique', violation_error_message='Another household already has a head with this national ID.'),
+            model_name="household",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("head_national_id__isnull", False)),
+                fields=("commune", "head_national_id"),
+                name="household_head_id_unique",
+                violation_error_message="Another household already has a head with this national ID.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(('farmed_area_ha__gte', 0)), name='household_area_not_negative'),
+            model_name="household",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("farmed_area_ha__gte", 0)),
+                name="household_area_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(('is_active', True), models.Q(('archived_reason', ''), _negated=True), _connector='OR'), name='household_archive_has_reason'),
+            model_name="household",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_active", True),
+                    models.Q(("archived_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="household_archive_has_reason",
+            ),
         ),
     ]

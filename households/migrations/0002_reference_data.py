@@ -54,7 +54,9 @@ def load(apps, schema_editor):
                 "poor_min_deprivations": int(row["poor_min_deprivations"]),
             },
         )
-        standard.indicators.set(Indicator.objects.filter(code__in=row["indicators"].split()))
+        standard.indicators.set(
+            Indicator.objects.filter(code__in=row["indicators"].split())
+        )
 
 
 class Migration(migrations.Migration):
