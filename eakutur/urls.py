@@ -2,9 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import views
+
+admin.site.site_header = _("Ea Ktur commune portal: administration")
+admin.site.site_title = _("Ea Ktur commune portal")
+admin.site.index_title = _("Reference data and users")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
