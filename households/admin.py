@@ -49,7 +49,9 @@ class CommuneAdmin(ReferenceDataAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(pk=request.user.commune_id)
+        return (
+            qs if request.user.is_superuser else qs.filter(pk=request.user.commune_id)
+        )
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -117,10 +119,14 @@ class HouseholdAdmin(ReadOnlyScopedAdmin):
     list_filter = ("current_status", "is_active")
     search_fields = ("search_text",)
     list_select_related = ("village",)
-    exclude = ("head_national_id",)  # shown masked in lists; full only on the portal page
+    exclude = (
+        "head_national_id",
+    )  # shown masked in lists; full only on the portal page
 
     def get_queryset(self, request):
-        return households_for(request.user, include_archived=True).select_related("village")
+        return households_for(request.user, include_archived=True).select_related(
+            "village"
+        )
 
 
 @admin.register(Member)

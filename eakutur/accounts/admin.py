@@ -10,15 +10,16 @@ class UserAdmin(DjangoUserAdmin):
     """User management is for commune admins only, and only within their own commune."""
 
     list_display = ("username", "get_full_name", "role", "commune", "is_active")
+    search_fields = ("username", "full_name", "first_name", "last_name", "email")
     list_filter = ("role", "is_active", "commune")
     filter_horizontal = ("villages", "groups", "user_permissions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Portal role"), {"fields": ("role", "commune", "villages", "phone")}),
+        (_("Portal role"), {"fields": ("full_name", "role", "commune", "villages", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Portal role"), {"fields": ("role", "commune", "villages")}),
+        (_("Portal role"), {"fields": ("full_name", "role", "commune", "villages")}),
     )
 
     def _allowed(self, request) -> bool:

@@ -36,11 +36,17 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("A village officer sees and edits only these villages."),
     )
+    # One field in the order people write it: "Nguyễn Thị Thu Hà", "Y Bhin Niê". Django's
+    # first/last split gets either Kinh or Ê Đê names backwards.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name()
 
     @property
     def is_commune_wide(self) -> bool:
