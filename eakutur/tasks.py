@@ -7,7 +7,12 @@ from django.utils import timezone
 BEAT_HEARTBEAT_KEY = "beat:heartbeat"
 
 
-@shared_task(name="eakutur.tasks.beat_heartbeat", acks_late=True, time_limit=30)
+@shared_task(
+    name="eakutur.tasks.beat_heartbeat",
+    acks_late=True,
+    time_limit=30,
+    soft_time_limit=20,
+)
 def beat_heartbeat() -> str:
     """Record that beat fired and a worker ran it; health checks read the timestamp."""
     stamp = timezone.now().isoformat()

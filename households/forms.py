@@ -7,6 +7,7 @@ check the rules that need the database and raise ValidationError that lands on t
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,15 @@ def _helper(*rows) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*rows)
     return helper
+
+
+def _allow_spaced_input(*fields, max_length: int = 20) -> None:
+    for field in fields:
+        field.max_length = max_length
+        field.widget.attrs["maxlength"] = max_length
+        field.validators = [
+            v for v in field.validators if not isinstance(v, MaxLengthValidator)
+        ]
 
 
 def _ethnic_groups():
@@ -82,6 +92,9 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["ethnic_group"].queryset = _ethnic_groups()
+        # People type "+84 912 345 678" or "066 085 001 234": the clean_* methods
+        # normalise, so the raw input may be longer than the stored form.
+        _allow_spaced_input(self.fields["phone"], self.fields["head_national_id"])
         self.duplicates = []
         editing = self.instance.pk is not None
         if editing:
@@ -274,6 +287,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ethnic_group"].queryset = _ethnic_groups()
+        _allow_spaced_input(self.fields["national_id"])
         is_head = self.instance.pk and self.instance.relation == Relation.HEAD
         if is_head:
             for name in ("full_name", "national_id", "ethnic_group", "relation"):

@@ -9,12 +9,31 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets an empty in-process cache, never the developer's var/cache."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests render pages without running collectstatic first."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every user fixture hashes a password; the production hasher makes that ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -67,3 +86,49 @@ def official_client(client, official):
 def officer_client(client, officer):
     client.force_login(officer)
     return client
+
+
+# --- Added for the registry suite: a second commune, a superuser, clients per user -------
+
+
+@pytest.fixture
+def other_commune(db):
+    """A neighbouring commune: nobody of Ea Ktur may see its records."""
+    return CommuneFactory(code="EAKMAT", name="Xã Ea Kmát")
+
+
+@pytest.fixture
+def foreign_village(other_commune):
+    """A village of the other commune, with the same code and name as ``village``."""
+    return VillageFactory(commune=other_commune, code="T01", name="Thôn 1")
+
+
+@pytest.fixture
+def foreign_official(other_commune):
+    return UserFactory(
+        username="canbo-eakmat", role=Role.COMMUNE_OFFICIAL, commune=other_commune
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(
+        username="root",
+        role=Role.COMMUNE_ADMIN,
+        commune=None,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def client_for(db):
+    """A fresh test client signed in as ``user`` (several users in one test)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make

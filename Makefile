@@ -1,0 +1,111 @@
+# Ea Ktur commune portal. The two commands: `make run` and `make test`.
+#
+# Every target prepares what it needs (virtualenv, npm assets, compiled messages, static
+# files) and skips what is already up to date, so running it again is quick.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.11 is the supported version; use python3.11 when it exists, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest-xdist workers (`make test PYTEST_N=0` runs in one process) and extra arguments
+# (`make test PYTEST_ARGS="tests/households -k review"`).
+PYTEST_N ?= auto
+PYTEST_ARGS ?=
+
+LOCALES := -l vi -l en
+# Folders that hold no translatable strings of ours.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var \
+	--ignore=tests
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+STATIC_STAMP := staticfiles/.collected
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
+
+.PHONY: help install venv run test lint format messages check-messages compilemessages \
+	collectstatic migrate seed clean
+
+help:
+	@echo "make run             install, migrate, load the demo commune and start the portal"
+	@echo "                     (web server + Celery worker + beat) on http://$(HOST):$(PORT)/"
+	@echo "make test            run the whole test suite (PYTEST_N=0 for one process)"
+	@echo "make lint            ruff check and ruff format --check"
+	@echo "make format          apply ruff format and the safe ruff fixes"
+	@echo "make messages        extract translatable strings into locale/{vi,en}"
+	@echo "make check-messages  fail if the Vietnamese catalogue is incomplete or fuzzy"
+	@echo "make clean           remove var/ (the SQLite database too) and staticfiles/"
+
+# --- Installation ---------------------------------------------------------------------
+
+$(PY):
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; \
+		sys.exit(f"Python 3.11 or newer is needed, {sys.executable} is {v}") if v < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+venv: $(VENV_STAMP)
+
+install: $(VENV_STAMP) $(NODE_STAMP)
+
+# --- Preparing the project ------------------------------------------------------------
+
+compilemessages: install
+ifneq ($(wildcard locale/*/LC_MESSAGES/*.po),)
+	$(MANAGE) compilemessages $(I18N_IGNORE) --ignore=.git
+else
+	@echo "No message catalogue in locale/ yet: pages will be in English (make messages)."
+endif
+
+$(STATIC_STAMP): $(STATIC_SOURCES) $(NODE_STAMP) $(VENV_STAMP) eakutur/settings.py
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@touch $@
+
+collectstatic: install $(STATIC_STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+# --- The two commands -----------------------------------------------------------------
+
+run: install compilemessages collectstatic migrate seed
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) exec scripts/run_dev.sh
+
+test: install compilemessages collectstatic
+	$(BIN)/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
+
+# --- Code quality and translations ----------------------------------------------------
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(MANAGE) makemessages $(LOCALES) $(I18N_IGNORE) --no-obsolete
+
+check-messages: $(VENV_STAMP)
+	$(PY) scripts/check_translations.py $(I18N_IGNORE)
+
+clean:
+	rm -rf var staticfiles
