@@ -87,11 +87,23 @@ class DeprivationIndicatorAdmin(ReferenceDataAdmin):
     list_display = ("code", "dimension", "name_vi", "name_en", "sort_order")
     list_filter = ("dimension",)
 
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser  # national standard: shared by every commune
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
 
 @admin.register(PovertyStandard)
 class PovertyStandardAdmin(ReferenceDataAdmin):
     list_display = ("name", "first_year", "last_year", "rural_line", "urban_line")
     filter_horizontal = ("indicators",)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser  # national standard: shared by every commune
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
 
 
 class ReadOnlyScopedAdmin(admin.ModelAdmin):

@@ -49,13 +49,13 @@ def _ethnic_groups():
 
 class HouseholdForm(forms.ModelForm):
     head_sex = forms.ChoiceField(
-        label=_("head's sex"), choices=[("", "---------"), *Sex.choices], required=False
+        label=_("Head's sex"), choices=[("", "---------"), *Sex.choices], required=False
     )
     head_birth_year = forms.IntegerField(
-        label=_("head's birth year"), required=False, min_value=1900
+        label=_("Head's birth year"), required=False, min_value=1900
     )
     main_crops = forms.MultipleChoiceField(
-        label=_("main crops"),
+        label=_("Main crops"),
         choices=Crop.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -163,7 +163,8 @@ class HouseholdForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None and not data.get("head_national_id"):
+        id_given = data.get("head_national_id") or "head_national_id" in self.errors
+        if self.instance.pk is None and not id_given:
             if not data.get("head_sex"):
                 self.add_error(
                     "head_sex", _("Give the head's sex (or their ID number).")
@@ -210,25 +211,25 @@ class HouseholdFilterForm(forms.Form):
         ),
     )
     village = forms.ModelChoiceField(
-        label=_("village"), queryset=None, required=False, empty_label=_("All villages")
+        label=_("Village"), queryset=None, required=False, empty_label=_("All villages")
     )
     status = forms.ChoiceField(
-        label=_("status"),
+        label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *PovertyStatus.choices],
     )
     ethnic_group = forms.ModelChoiceField(
-        label=_("ethnic group"),
+        label=_("Ethnic group"),
         queryset=None,
         required=False,
         empty_label=_("All groups"),
     )
     review_year = forms.TypedChoiceField(
-        label=_("review year"), required=False, coerce=int, empty_value=None
+        label=_("Review year"), required=False, coerce=int, empty_value=None
     )
-    archived = forms.BooleanField(label=_("archived households"), required=False)
+    archived = forms.BooleanField(label=_("Archived households"), required=False)
     sort = forms.ChoiceField(
-        label=_("sort by"),
+        label=_("Sort by"),
         required=False,
         choices=[
             ("code", _("code")),
@@ -249,8 +250,11 @@ class HouseholdFilterForm(forms.Form):
         ]
 
     def to_filters(self) -> HouseholdFilters:
-        if not self.is_valid():
+        # An invalid field (e.g. a village outside the user's scope) is dropped on its
+        # own; the valid ones, such as the search text, still apply.
+        if not self.is_bound:
             return HouseholdFilters()
+        self.is_valid()
         d = self.cleaned_data
         return HouseholdFilters(
             q=d.get("q") or "",
@@ -346,33 +350,33 @@ class MemberForm(forms.ModelForm):
 class ReasonForm(forms.Form):
     """Archiving a household or removing a member needs a reason."""
 
-    reason = forms.CharField(label=_("reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class ReviewForm(forms.Form):
-    year = forms.IntegerField(label=_("review year"), min_value=2000)
+    year = forms.IntegerField(label=_("Review year"), min_value=2000)
     income_per_person = forms.IntegerField(
-        label=_("income per person per month (VND)"),
+        label=_("Income per person per month (VND)"),
         min_value=0,
         error_messages={"min_value": _("Income cannot be below zero.")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000}),
     )
     deprivations = forms.ModelMultipleChoiceField(
-        label=_("deprivations"),
+        label=_("Deprivations"),
         queryset=DeprivationIndicator.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick each indicator in which the household is deprived."),
     )
     status = forms.ChoiceField(
-        label=_("status to record"),
+        label=_("Status to record"),
         choices=[("", _("Accept the portal's proposal")), *PovertyStatus.choices],
         required=False,
     )
     override_reason = forms.CharField(
-        label=_("reason for overriding the proposal"), max_length=300, required=False
+        label=_("Reason for overriding the proposal"), max_length=300, required=False
     )
-    notes = forms.CharField(label=_("notes"), max_length=500, required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -408,7 +412,7 @@ class ReviewForm(forms.Form):
 
 class ReviewImportForm(forms.Form):
     file = forms.FileField(
-        label=_("review list (.xlsx)"),
+        label=_("Review list (.xlsx)"),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument."

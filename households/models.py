@@ -333,13 +333,9 @@ class Household(models.Model):
             )
 
     def refresh_search_text(self) -> None:
-        self.search_text = fold(
-            " ".join(
-                filter(
-                    None, [self.code, self.head_name, self.phone, self.head_national_id]
-                )
-            )
-        )[:300]
+        # Name first: sorting by this column sorts by the head's name without diacritics.
+        parts = [self.head_name, self.code, self.phone, self.head_national_id]
+        self.search_text = fold(" ".join(filter(None, parts)))[:300]
 
 
 class Sex(models.TextChoices):

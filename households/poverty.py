@@ -7,7 +7,7 @@ eligibility checker all reach the same answer with the same reasons.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from .models import PovertyStandard, PovertyStatus
@@ -33,6 +33,24 @@ def format_millions(amount: int) -> str:
     return _("%(amount)s million") % {"amount": text}
 
 
+def _amounts(income: int, threshold: int) -> tuple[str, str]:
+    """Income and threshold as text that shows they differ when they do.
+
+    "1,5 million" on both sides of "above" would read as a contradiction for 1,501,000 vs
+    1,500,000: when the rounded texts collide, both are written in full đồng.
+    """
+    a, b = format_millions(income), format_millions(threshold)
+    if a == b and income != threshold:
+        return format_vnd(income), format_vnd(threshold)
+    return a, b
+
+
+def _deprivations(count: int) -> str:
+    return ngettext("%(count)s deprivation", "%(count)s deprivations", count) % {
+        "count": count
+    }
+
+
 def propose_status(
     *,
     standard: PovertyStandard,
@@ -55,27 +73,26 @@ def propose_status(
         standard.urban_average_ceiling if is_urban else standard.rural_average_ceiling
     )
     count = len(deprivation_names)
+    income_vs_line, line_text = _amounts(income_per_person, line)
+    income_vs_ceiling, ceiling_text = _amounts(income_per_person, ceiling)
     params = {
-        "income": format_millions(income_per_person),
-        "line": format_millions(line),
-        "ceiling": format_millions(ceiling),
-        "count": count,
+        "income": income_vs_line,
+        "line": line_text,
+        "ceiling": ceiling_text,
+        "deprivations": _deprivations(count),
         "min": standard.poor_min_deprivations,
         "names": ", ".join(deprivation_names),
     }
     if income_per_person <= line:
         if count >= standard.poor_min_deprivations:
-            return Proposal(
-                PovertyStatus.POOR,
-                _(
-                    "income %(income)s ≤ %(line)s and %(count)s deprivations "
-                    "(at least %(min)s): %(names)s"
-                )
-                % params,
+            reason = _(
+                "income %(income)s ≤ %(line)s and %(deprivations)s "
+                "(at least %(min)s): %(names)s"
             )
+            return Proposal(PovertyStatus.POOR, reason % params)
         if count:
             reason = _(
-                "income %(income)s ≤ %(line)s and only %(count)s deprivations "
+                "income %(income)s ≤ %(line)s and only %(deprivations)s "
                 "(fewer than %(min)s): %(names)s"
             )
         else:
@@ -98,4 +115,5 @@ def propose_status(
             PovertyStatus.AVERAGE,
             _("income %(income)s is above %(line)s and at most %(ceiling)s") % params,
         )
+    params["income"] = income_vs_ceiling
     return Proposal(PovertyStatus.NONE, _("income %(income)s > %(ceiling)s") % params)

@@ -68,7 +68,15 @@ def household_list_for(*, user, filters: HouseholdFilters) -> QuerySet[Household
         qs = qs.filter(is_active=False)
     if filters.q:
         for word in fold(filters.q).split():
-            qs = qs.filter(search_text__contains=word)
+            if word.isdigit():
+                # Part of a phone or ID number: anywhere ("345678" finds 0912345678).
+                qs = qs.filter(search_text__contains=word)
+            else:
+                # A word of a name or code must start a word: "an" finds "An", not "Tran".
+                qs = qs.filter(
+                    Q(search_text__startswith=word)
+                    | Q(search_text__contains=" " + word)
+                )
     if filters.village:
         qs = qs.filter(village_id=filters.village)
     if filters.ethnic_group:

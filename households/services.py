@@ -9,9 +9,10 @@ deletes: households and members are archived with a reason.
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from eakutur.audit.models import AuditAction
@@ -63,6 +64,18 @@ def _ensure_village_allowed(actor, village: Village) -> None:
         raise PermissionDenied(_("You cannot edit records of this village."))
 
 
+def _area(value) -> Decimal:
+    """Hectares to two decimals, so 1.5 and 1.50 are the same area (no spurious change)."""
+    return Decimal(value if value not in (None, "") else 0).quantize(Decimal("0.01"))
+
+
+def _ensure_active(household: Household) -> None:
+    if not household.is_active:
+        raise ValidationError(
+            _("This household is archived; restore it before changing its records.")
+        )
+
+
 def household_create(
     *,
     actor,
@@ -103,7 +116,7 @@ def household_create(
             address=address,
             ethnic_group=ethnic_group,
             main_crops=list(main_crops),
-            farmed_area_ha=farmed_area_ha,
+            farmed_area_ha=_area(farmed_area_ha),
             uses_smartphone=uses_smartphone,
             uses_zalo=uses_zalo,
             contact_consent=contact_consent,
@@ -131,6 +144,7 @@ def household_update(*, actor, household: Household, **changes) -> Household:
     if unknown:
         raise ValueError(f"not household fields: {sorted(unknown)}")
     _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
     if "village" in changes:
         _ensure_village_allowed(actor, changes["village"])
     with transaction.atomic():
@@ -139,6 +153,8 @@ def household_update(*, actor, household: Household, **changes) -> Household:
         for name, value in changes.items():
             if name == "head_national_id":
                 value = value or None
+            if name == "farmed_area_ha":
+                value = _area(value)
             if name == "main_crops":
                 value = list(value)
             setattr(household, name, value)
@@ -207,6 +223,7 @@ def household_restore(*, actor, household: Household) -> Household:
 
 def member_add(*, actor, household: Household, **fields) -> Member:
     _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
     if fields.get("relation") == Relation.HEAD:
         raise ValidationError(
             {
@@ -229,6 +246,7 @@ def member_add(*, actor, household: Household, **fields) -> Member:
 def member_update(*, actor, member: Member, **changes) -> Member:
     household = member.household
     _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
     if member.relation == Relation.HEAD:
         # Name, ID and ethnicity of the head are edited on the household, so the two agree.
         for name in ("full_name", "national_id", "ethnic_group", "relation"):
@@ -263,6 +281,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
 def member_remove(*, actor, member: Member, reason: str) -> Member:
     """Remove a member from the household (moved away, deceased): kept, marked inactive."""
     _ensure_village_allowed(actor, member.household.village)
+    _ensure_active(member.household)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the member is removed.")})
@@ -326,6 +345,7 @@ def poverty_review_record(
 ) -> PovertyReview:
     """Record the yearly review: the portal proposes, the official confirms or overrides."""
     _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
     deprivations = list(deprivations)
     if year > timezone.localdate().year:
         raise ValidationError(
@@ -333,12 +353,15 @@ def poverty_review_record(
         )
     if income_per_person is None or income_per_person < 0:
         raise ValidationError({"income_per_person": _("Income cannot be below zero.")})
-    standard, proposal = poverty_review_propose(
-        household=household,
-        year=year,
-        income_per_person=income_per_person,
-        deprivations=deprivations,
-    )
+    # The stored explanation is part of the record: always in the language of record
+    # (Vietnamese), whichever language the official's screen uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        standard, proposal = poverty_review_propose(
+            household=household,
+            year=year,
+            income_per_person=income_per_person,
+            deprivations=deprivations,
+        )
     allowed = set(standard.indicators.values_list("pk", flat=True))
     if any(d.pk not in allowed for d in deprivations):
         raise ValidationError(

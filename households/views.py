@@ -144,12 +144,20 @@ class HouseholdDetailView(StaffMixin, TemplateView):
 
 
 class HouseholdScopedMixin(StaffMixin):
-    """Loads ``self.household`` through the scoped selector before anything else runs."""
+    """Loads ``self.household`` through the scoped selector before anything else runs.
+
+    Views that change an active household set ``allow_archived = False``: an archived
+    household is then a 404 for GET and POST alike.
+    """
+
+    allow_archived = True
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.household = selectors.household_get_for(user=request.user, pk=kwargs["pk"])
+        if not self.allow_archived and not self.household.is_active:
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -159,6 +167,7 @@ class HouseholdScopedMixin(StaffMixin):
 
 
 class HouseholdUpdateView(HouseholdScopedMixin, FormView):
+    allow_archived = False
     template_name = "households/household_form.html"
     form_class = HouseholdForm
 
@@ -167,11 +176,6 @@ class HouseholdUpdateView(HouseholdScopedMixin, FormView):
         kwargs["instance"] = self.household
         kwargs["villages"] = selectors.villages_for(self.request.user)
         return kwargs
-
-    def get(self, request, *args, **kwargs):
-        if not self.household.is_active:
-            raise Http404
-        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -208,6 +212,8 @@ class ConfirmReasonView(HouseholdScopedMixin, FormView):
 
 
 class HouseholdArchiveView(ConfirmReasonView):
+    allow_archived = False
+
     def get_context_data(self, **kwargs):
         self.title = _("Archive household %(code)s") % {"code": self.household.code}
         self.button = _("Archive")
@@ -236,6 +242,7 @@ class HouseholdRestoreView(HouseholdScopedMixin, View):
 
 
 class MemberCreateView(HouseholdScopedMixin, FormView):
+    allow_archived = False
     template_name = "households/member_form.html"
     form_class = MemberForm
 
@@ -259,6 +266,7 @@ class MemberCreateView(HouseholdScopedMixin, FormView):
 
 
 class MemberUpdateView(HouseholdScopedMixin, FormView):
+    allow_archived = False
     template_name = "households/member_form.html"
     form_class = MemberForm
 
@@ -298,6 +306,8 @@ class MemberUpdateView(HouseholdScopedMixin, FormView):
 
 
 class MemberRemoveView(ConfirmReasonView):
+    allow_archived = False
+
     def get_member(self):
         return selectors.member_get_for(
             user=self.request.user,
@@ -335,6 +345,8 @@ class ReviewCreateView(HouseholdScopedMixin, FormView):
     """Two steps on one page: "Propose" shows the status the standard gives and why;
     "Save" records it (or the official's override, with its reason)."""
 
+    allow_archived = False
+
     template_name = "households/review_form.html"
 
     def get_form(self, form_class=None):
@@ -346,11 +358,6 @@ class ReviewCreateView(HouseholdScopedMixin, FormView):
 
     def default_year(self) -> int:
         return timezone.localdate().year
-
-    def get(self, request, *args, **kwargs):
-        if not self.household.is_active:
-            raise Http404
-        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         d = form.cleaned_data

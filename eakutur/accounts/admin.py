@@ -15,7 +15,10 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ("villages", "groups", "user_permissions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Portal role"), {"fields": ("full_name", "role", "commune", "villages", "phone")}),
+        (
+            _("Portal role"),
+            {"fields": ("full_name", "role", "commune", "villages", "phone")},
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -4,7 +4,16 @@ import factory
 from faker import Faker
 
 from eakutur.accounts.models import Role, User
-from households.models import Commune, EthnicGroup, Household, Member, Relation, Village
+from households.models import (
+    Commune,
+    EthnicGroup,
+    Household,
+    Member,
+    PovertyReview,
+    PovertyStandard,
+    Relation,
+    Village,
+)
 
 fake = Faker(locale="vi_VN")
 
@@ -63,6 +72,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     village = factory.SubFactory(VillageFactory)
     commune = factory.SelfAttribute("village.commune")
@@ -95,3 +105,36 @@ class MemberFactory(factory.django.DjangoModelFactory):
     birth_year = 2005
     relation = Relation.CHILD
     ethnic_group = factory.LazyFunction(kinh)
+
+
+def indicators(*codes: str) -> list:
+    """Deprivation indicators by code, in the order given."""
+    from households.models import DeprivationIndicator
+
+    by_code = {d.code: d for d in DeprivationIndicator.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes]
+
+
+class PovertyReviewFactory(factory.django.DjangoModelFactory):
+    """A review row written directly (status as given, not proposed by the portal)."""
+
+    class Meta:
+        model = PovertyReview
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2025
+    standard = factory.LazyAttribute(
+        lambda o: PovertyStandard.objects.get(
+            first_year__lte=o.year, last_year__gte=o.year
+        )
+    )
+    income_per_person = 1_200_000
+    status = "poor"
+    proposed_status = factory.SelfAttribute("status")
+    proposal_reason = "thu nhập 1,2 triệu ≤ 1,5 triệu và 3 chỉ số thiếu hụt"
+
+    @factory.post_generation
+    def deprivations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.deprivations.set(extracted)

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='full_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='full name'),
+            model_name="user",
+            name="full_name",
+            field=models.CharField(
+                blank=True, max_length=150, verbose_name="full name"
+            ),
         ),
     ]

@@ -1,0 +1,133 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright's sync API.
+
+The browser talks to pytest-django's ``live_server``, which runs in another thread with a
+real database connection, so the tests here use ``transaction=True``. Playwright's sync
+API runs an event loop in the test thread, and Django refuses synchronous database calls
+from inside one: the variable below lifts that guard for the test process only.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can see a failed test."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _failed(request) -> bool:
+    return any(
+        getattr(request.node, f"report_{when}", None) is not None
+        and getattr(request.node, f"report_{when}").failed
+        for when in ("setup", "call")
+    )
+
+
+def _screenshot_on_failure(request, page) -> None:
+    if not _failed(request):
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    suffix = "" if request.fixturename == "page" else f"-{request.fixturename}"
+    path = ARTIFACTS / f"{name}{suffix}.png"
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Exception as exc:  # a crashed page must not hide the test's own failure
+        print(f"Could not save a screenshot to {path}: {exc}")
+    else:
+        print(f"Screenshot of the failed test: {path}")
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright runs, its event loop counts as running in this thread, and
+    # Django then hands out a second set of database connections, kept for "async"
+    # code. Those lack the test database's serialized contents, so serialized_rollback
+    # would silently restore nothing. Keep the test run's own connections visible.
+    own = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as p:
+        for alias, connection in own.items():
+            connections[alias] = connection
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_restored_afterwards(django_db_setup, django_db_blocker):
+    """Leave the database as the migrations left it.
+
+    A transactional test empties every table when it ends, including the reference data
+    the migrations load (ethnic groups, poverty standards); ``serialized_rollback`` only
+    reloads it when the next such test starts. Tests that pytest-django orders after
+    these ones would find empty tables, so reload it once this module is done.
+    """
+    yield
+    from django.db import connections
+
+    from households.models import EthnicGroup
+
+    with django_db_blocker.unblock():
+        if EthnicGroup.objects.exists():
+            return  # no transactional test ran (skipped), nothing was emptied
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+def _new_page(browser, request, **context_options):
+    context = browser.new_context(locale="vi-VN", **context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    _screenshot_on_failure(request, page)
+    context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A desktop browser tab (1280x900), Vietnamese browser language."""
+    yield from _new_page(browser, request, viewport=DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser, request):
+    """A phone-sized tab (390x844) with touch."""
+    yield from _new_page(
+        browser,
+        request,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
