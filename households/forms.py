@@ -20,6 +20,7 @@ from .models import (
     PovertyStatus,
     Relation,
     Sex,
+    Village,
 )
 from .selectors import HouseholdFilters, indicators_for_year
 from .text import clean_name, normalise_phone, validate_national_id
@@ -424,3 +425,29 @@ class ReviewImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file")
+
+
+class VillageForm(forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = ("code", "name", "kind", "is_ethnic_minority", "sort_order")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(
+                Column("code", css_class="col-md-4"),
+                Column("name", css_class="col-md-8"),
+            ),
+            Row(
+                Column("kind", css_class="col-md-4"),
+                Column("sort_order", css_class="col-md-4"),
+                Column("is_ethnic_minority", css_class="col-md-4 pt-md-4"),
+            ),
+        )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])

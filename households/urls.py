@@ -39,6 +39,12 @@ urlpatterns = [
         "<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"
     ),
     path("villages/", views.VillageListView.as_view(), name="village_list"),
+    path("villages/new/", views.VillageCreateView.as_view(), name="village_create"),
+    path(
+        "villages/<int:pk>/edit/",
+        views.VillageUpdateView.as_view(),
+        name="village_update",
+    ),
     path(
         "villages/<int:pk>/", views.VillageDetailView.as_view(), name="village_detail"
     ),

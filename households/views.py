@@ -25,6 +25,7 @@ from .forms import (
     ReasonForm,
     ReviewForm,
     ReviewImportForm,
+    VillageForm,
 )
 from .models import PovertyStatus, ReviewImport, ReviewImportStatus
 
@@ -409,6 +410,62 @@ class VillageListView(StaffMixin, TemplateView):
         return ctx
 
 
+class CommuneWideMixin(StaffMixin):
+    """Pages that change the commune's own set-up: commune admins and officials only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_commune_wide:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class VillageCreateView(CommuneWideMixin, FormView):
+    template_name = "households/village_form.html"
+    form_class = VillageForm
+
+    def form_valid(self, form):
+        try:
+            village = services.village_create(
+                actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(name)s was added.") % {"name": village.name}
+        )
+        return redirect(village)
+
+
+class VillageUpdateView(CommuneWideMixin, FormView):
+    template_name = "households/village_form.html"
+    form_class = VillageForm
+
+    def get_village(self):
+        return selectors.village_get_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_village()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["village"] = self.get_village()
+        return ctx
+
+    def form_valid(self, form):
+        village = self.get_village()
+        changes = {k: form.cleaned_data[k] for k in form.changed_data}
+        try:
+            services.village_update(actor=self.request.user, village=village, **changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The village was saved."))
+        return redirect(village)
+
+
 class VillageDetailView(StaffMixin, TemplateView):
     template_name = "households/village_detail.html"
 
@@ -423,7 +480,8 @@ class VillageDetailView(StaffMixin, TemplateView):
         ]
         ctx["unreviewed"] = counts.get("", 0)
         ctx["total"] = sum(counts.values())
-        ctx["officers"] = village.officers.filter(is_active=True).order_by("last_name")
+        ctx["officers"] = village.officers.filter(is_active=True).order_by("full_name")
+        ctx["history"] = audit_history_for(instance=village, limit=20)
         return ctx
 
 
