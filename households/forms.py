@@ -411,6 +411,21 @@ class ReviewForm(forms.Form):
         return year
 
 
+class ReviewCorrectionForm(ReviewForm):
+    """The review form for an existing review: its year is fixed, a reason is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=200,
+        help_text=_("Kept in the change history, e.g. “income mistyped”."),
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, year=review.year, **kwargs)
+        self.fields["year"].disabled = True
+        self.helper.layout.append("reason")
+
+
 class ReviewImportForm(forms.Form):
     file = forms.FileField(
         label=_("Review list (.xlsx)"),

@@ -53,7 +53,7 @@ class Village(models.Model):
         _("kind"), max_length=4, choices=VillageKind.choices, default=VillageKind.THON
     )
     is_ethnic_minority = models.BooleanField(
-        _("ethnic-minority hamlet"),
+        _("ethnic-minority village"),
         default=False,
         help_text=_("Inhabited mainly by ethnic minorities."),
     )
@@ -273,8 +273,8 @@ class Household(models.Model):
     archived_reason = models.CharField(
         _("reason for archiving"), max_length=200, blank=True
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -554,7 +554,7 @@ class ReviewImport(models.Model):
     )
     rows = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
-    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("review import")

@@ -138,6 +138,16 @@ def member_get_for(*, user, household: Household, pk: int) -> Member:
         raise Http404 from None
 
 
+def review_get_for(*, user, household: Household, pk: int) -> PovertyReview:
+    """A review of ``household`` (already fetched through the scoped selector), or 404."""
+    try:
+        return PovertyReview.objects.select_related("household", "standard").get(
+            pk=pk, household=household
+        )
+    except (PovertyReview.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def village_list_for(*, user) -> list[Village]:
     """Villages with active household counts by current status (one query)."""
     counts = {

@@ -331,22 +331,19 @@ def poverty_review_propose(
     return standard, proposal
 
 
-def poverty_review_record(
+def _judge_review(
     *,
-    actor,
     household: Household,
     year: int,
     income_per_person: int,
-    deprivations: Iterable[DeprivationIndicator],
-    status: str | None = None,
-    override_reason: str = "",
-    notes: str = "",
-    note_for_audit: str = "",
-) -> PovertyReview:
-    """Record the yearly review: the portal proposes, the official confirms or overrides."""
-    _ensure_village_allowed(actor, household.village)
-    _ensure_active(household)
-    deprivations = list(deprivations)
+    deprivations: list[DeprivationIndicator],
+    status: str | None,
+    override_reason: str,
+):
+    """Validate review answers and decide the status: (standard, proposal, status, reason).
+
+    Shared by recording and correcting a review, so both apply the same rules.
+    """
     if year > timezone.localdate().year:
         raise ValidationError(
             {"year": _("A review cannot be recorded for a future year.")}
@@ -387,6 +384,33 @@ def poverty_review_record(
         )
     if status == proposal.status:
         override_reason = ""
+    return standard, proposal, status, override_reason
+
+
+def poverty_review_record(
+    *,
+    actor,
+    household: Household,
+    year: int,
+    income_per_person: int,
+    deprivations: Iterable[DeprivationIndicator],
+    status: str | None = None,
+    override_reason: str = "",
+    notes: str = "",
+    note_for_audit: str = "",
+) -> PovertyReview:
+    """Record the yearly review: the portal proposes, the official confirms or overrides."""
+    _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
+    deprivations = list(deprivations)
+    standard, proposal, status, override_reason = _judge_review(
+        household=household,
+        year=year,
+        income_per_person=income_per_person,
+        deprivations=deprivations,
+        status=status,
+        override_reason=override_reason,
+    )
     with transaction.atomic():
         Household.objects.select_for_update().filter(pk=household.pk).first()
         review = PovertyReview(
@@ -480,3 +504,65 @@ def village_update(*, actor, village: Village, **changes) -> Village:
                 changes=changed,
             )
     return village
+
+
+REVIEW_FIELDS = ("income_per_person", "status", "override_reason", "notes")
+
+
+def poverty_review_correct(
+    *,
+    actor,
+    review: PovertyReview,
+    income_per_person: int,
+    deprivations: Iterable[DeprivationIndicator],
+    status: str | None = None,
+    override_reason: str = "",
+    notes: str = "",
+    reason: str,
+) -> PovertyReview:
+    """Correct a recorded review (a typing mistake, a late document): the proposal is made
+    again, the change and its reason go into the history, nothing is deleted."""
+    household = review.household
+    _ensure_village_allowed(actor, household.village)
+    _ensure_active(household)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the review is corrected.")})
+    deprivations = list(deprivations)
+    standard, proposal, status, override_reason = _judge_review(
+        household=household,
+        year=review.year,
+        income_per_person=income_per_person,
+        deprivations=deprivations,
+        status=status,
+        override_reason=override_reason,
+    )
+    with transaction.atomic():
+        review = PovertyReview.objects.select_for_update().get(pk=review.pk)
+        before = snapshot(review, REVIEW_FIELDS)
+        before["deprivations"] = sorted(str(d) for d in review.deprivations.all())
+        review.standard = standard
+        review.income_per_person = income_per_person
+        review.proposed_status = proposal.status
+        review.proposal_reason = proposal.reason
+        review.status = status
+        review.override_reason = override_reason
+        review.notes = notes
+        review.full_clean()
+        after = snapshot(review, REVIEW_FIELDS)
+        after["deprivations"] = sorted(str(d) for d in deprivations)
+        changed = diff(before, after)
+        if not changed:
+            return review
+        review.save()
+        review.deprivations.set(deprivations)
+        _refresh_current_status(household)
+        audit_record(
+            actor=actor,
+            instance=review,
+            action=AuditAction.UPDATE,
+            changes=changed,
+            parent=household,
+            note=reason,
+        )
+    return review

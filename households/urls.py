@@ -38,6 +38,11 @@ urlpatterns = [
     path(
         "<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"
     ),
+    path(
+        "<int:pk>/reviews/<int:review_pk>/edit/",
+        views.ReviewUpdateView.as_view(),
+        name="review_update",
+    ),
     path("villages/", views.VillageListView.as_view(), name="village_list"),
     path("villages/new/", views.VillageCreateView.as_view(), name="village_create"),
     path(

@@ -3,7 +3,15 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def _readable(value):
+    """Booleans as "yes"/"no" in the reader's language; everything else as stored."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return value
 
 
 class AuditAction(models.TextChoices):
@@ -65,5 +73,5 @@ class AuditEntry(models.Model):
                 old, new = values
             else:
                 old, new = None, values
-            rows.append((label, old, new))
+            rows.append((label, _readable(old), _readable(new)))
         return rows

@@ -201,7 +201,7 @@ def test_household_page_in_english_labels_the_field_in_english(
 ):
     services.household_update(actor=official, household=household, uses_zalo=True)
     page = page_text(client_for(official), household, prefix="/en")
-    assert "Uses Zalo: False → True" in page
+    assert "Uses Zalo: no → yes" in page
 
 
 def test_member_and_review_changes_appear_on_the_household_page(
