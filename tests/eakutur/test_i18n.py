@@ -31,9 +31,12 @@ REGISTRY_TEMPLATES = [
     BASE_DIR / "templates" / "403.html",
 ]
 REGISTRY_PYTHON = [
-    BASE_DIR / "households" / name
-    for name in ("models.py", "forms.py", "views.py", "services.py", "poverty.py")
-] + [BASE_DIR / "households" / "text.py", BASE_DIR / "households" / "selectors.py"]
+    path
+    for package in ("models", "forms", "views", "services")
+    for path in sorted((BASE_DIR / "households" / package).glob("*.py"))
+] + [
+    BASE_DIR / "households" / name for name in ("poverty.py", "text.py", "selectors.py")
+]
 
 # English words that are right on a Vietnamese page: the language selector names each
 # language in itself ("English"), product and place names.

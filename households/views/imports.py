@@ -1,0 +1,95 @@
+"""Review list import screens: uploading a filled-in review list, downloading the blank
+template, and the preview where the uploader applies or discards the batch.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from ..forms import ReviewImportForm
+from ..models import ReviewImport, ReviewImportStatus
+from ._common import StaffMixin, add_service_errors, xlsx_response
+
+
+class ReviewImportView(StaffMixin, FormView):
+    template_name = "households/review_import.html"
+    form_class = ReviewImportForm
+
+    def form_valid(self, form):
+        from ..imports import review_import_upload
+
+        try:
+            batch = review_import_upload(
+                actor=self.request.user, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        return redirect("households:review_import_preview", batch_pk=batch.pk)
+
+
+class ReviewImportTemplateView(StaffMixin, View):
+    def get(self, request):
+        from ..spreadsheets import review_template_xlsx
+
+        year = timezone.localdate().year
+        return xlsx_response(
+            review_template_xlsx(year=year), f"mau-ra-soat-{year}.xlsx"
+        )
+
+
+class ReviewImportPreviewView(StaffMixin, TemplateView):
+    template_name = "households/review_import_preview.html"
+
+    def get_batch(self) -> ReviewImport:
+        # Only the uploader sees their batch; anyone else gets a 404.
+        return get_object_or_404(
+            ReviewImport, pk=self.kwargs["batch_pk"], uploaded_by=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        batch = self.get_batch()
+        ctx["batch"] = batch
+        ctx["errors"] = batch.summary.get("errors", [])
+        ctx["rows"] = batch.rows[:500]
+        ctx["more_rows"] = max(0, len(batch.rows) - 500)
+        return ctx
+
+    def post(self, request, batch_pk):
+        from ..imports import review_import_apply
+
+        batch = self.get_batch()
+        if request.POST.get("action") == "discard":
+            if batch.status == ReviewImportStatus.PREVIEWED:
+                batch.status = ReviewImportStatus.DISCARDED
+                batch.save(update_fields=["status"])
+            messages.info(request, _("The import was discarded; nothing was changed."))
+            return redirect("households:review_import")
+        try:
+            result = review_import_apply(actor=request.user, batch=batch)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.path)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(
+            request,
+            _("Import finished: %(created)s reviews recorded, %(unchanged)s unchanged.")
+            % result,
+        )
+        return redirect(
+            reverse("households:household_list") + f"?review_year={_year_of(batch)}"
+        )
+
+
+def _year_of(batch: ReviewImport) -> str:
+    years = {row.get("year") for row in batch.rows if row.get("year")}
+    return str(years.pop()) if len(years) == 1 else str(timezone.localdate().year)
