@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from households.selectors import village_list_for
+from households.selectors import village_list_for, village_totals
 
 
 class StaffHomeView(LoginRequiredMixin, TemplateView):
@@ -13,13 +13,7 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         villages = village_list_for(user=self.request.user)
         ctx["villages"] = villages
-        ctx["totals"] = {
-            "villages": len(villages),
-            "households": sum(v.n_households for v in villages),
-            "poor": sum(v.n_poor for v in villages),
-            "near_poor": sum(v.n_near_poor for v in villages),
-            "unreviewed": sum(v.n_unreviewed for v in villages),
-        }
+        ctx["totals"] = village_totals(villages)
         return ctx
 
 

@@ -40,6 +40,9 @@ def households_for(user, *, include_archived: bool = False) -> QuerySet[Househol
     return qs if include_archived else qs.filter(is_active=True)
 
 
+UNREVIEWED = "unreviewed"  # status filter value: households without any review yet
+
+
 @dataclass
 class HouseholdFilters:
     q: str = ""
@@ -81,11 +84,15 @@ def household_list_for(*, user, filters: HouseholdFilters) -> QuerySet[Household
         qs = qs.filter(village_id=filters.village)
     if filters.ethnic_group:
         qs = qs.filter(ethnic_group_id=filters.ethnic_group)
-    if filters.review_year:
+    if filters.review_year and filters.status == UNREVIEWED:
+        qs = qs.exclude(reviews__year=filters.review_year)
+    elif filters.review_year:
         year_reviews = Q(reviews__year=filters.review_year)
         if filters.status:
             year_reviews &= Q(reviews__status=filters.status)
         qs = qs.filter(year_reviews)
+    elif filters.status == UNREVIEWED:
+        qs = qs.filter(current_status="")
     elif filters.status:
         qs = qs.filter(current_status=filters.status)
     order = SORTS.get(filters.sort, SORTS["code"])
@@ -169,6 +176,18 @@ def village_list_for(*, user) -> list[Village]:
         )
         .order_by("sort_order", "name")
     )
+
+
+def village_totals(villages: list[Village]) -> dict[str, int]:
+    """Commune (or officer) totals of the annotated rows of ``village_list_for``."""
+    return {
+        "villages": len(villages),
+        "households": sum(v.n_households for v in villages),
+        "poor": sum(v.n_poor for v in villages),
+        "near_poor": sum(v.n_near_poor for v in villages),
+        "escaped": sum(v.n_escaped_poor + v.n_escaped_near_poor for v in villages),
+        "unreviewed": sum(v.n_unreviewed for v in villages),
+    }
 
 
 def village_get_for(*, user, pk: int) -> Village:

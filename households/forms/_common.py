@@ -2,9 +2,13 @@
 ``max_length`` for input typed with spaces, and the ethnic groups in their usual order.
 """
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
+from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 from ..models import EthnicGroup
 
@@ -24,6 +28,43 @@ def _allow_spaced_input(*fields, max_length: int = 20) -> None:
         field.validators = [
             v for v in field.validators if not isinstance(v, MaxLengthValidator)
         ]
+
+
+BLANK_CHOICE_LABEL = "---------"
+
+
+def _friendly_empty_choices(form: forms.BaseForm) -> None:
+    """Replace Django's "---------" with a word a first-time user understands."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == BLANK_CHOICE_LABEL:
+            field.empty_label = _("— choose —")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.ModelChoiceField
+        ):
+            field.choices = [
+                (value, _("— choose —") if label == BLANK_CHOICE_LABEL else label)
+                for value, label in field.choices
+            ]
+
+
+class VNDField(forms.IntegerField):
+    """Whole đồng, typed the way people write money: "1.200.000", "1 200 000 đ"."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        attrs.pop("min", None)
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"(?i)[\s.,]|vnd|đồng|đ|₫", "", value)
+        return super().to_python(value)
 
 
 def _ethnic_groups():

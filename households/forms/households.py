@@ -8,17 +8,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Crop, Household, PovertyStatus, Sex
-from ..selectors import HouseholdFilters
+from ..selectors import UNREVIEWED, HouseholdFilters
 from ..text import clean_name, normalise_phone, validate_national_id
-from ._common import _allow_spaced_input, _ethnic_groups, _helper
+from ._common import (
+    _allow_spaced_input,
+    _ethnic_groups,
+    _friendly_empty_choices,
+    _helper,
+)
 
 
 class HouseholdForm(forms.ModelForm):
     head_sex = forms.ChoiceField(
-        label=_("Head's sex"), choices=[("", "---------"), *Sex.choices], required=False
+        label=_("Head's sex"),
+        choices=[("", "---------"), *Sex.choices],
+        required=False,
+        help_text=_("Needed only when there is no ID number."),
     )
     head_birth_year = forms.IntegerField(
-        label=_("Head's birth year"), required=False, min_value=1900
+        label=_("Head's birth year"),
+        required=False,
+        min_value=1900,
+        help_text=_("Needed only when there is no ID number."),
     )
     main_crops = forms.MultipleChoiceField(
         label=_("Main crops"),
@@ -62,6 +73,7 @@ class HouseholdForm(forms.ModelForm):
         # normalise, so the raw input may be longer than the stored form.
         _allow_spaced_input(self.fields["phone"], self.fields["head_national_id"])
         self.duplicates = []
+        _friendly_empty_choices(self)
         editing = self.instance.pk is not None
         if editing:
             del self.fields["head_sex"], self.fields["head_birth_year"]
@@ -182,7 +194,11 @@ class HouseholdFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), *PovertyStatus.choices],
+        choices=[
+            ("", _("Any status")),
+            *PovertyStatus.choices,
+            (UNREVIEWED, _("not reviewed")),
+        ],
     )
     ethnic_group = forms.ModelChoiceField(
         label=_("Ethnic group"),

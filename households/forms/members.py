@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Member, Relation
 from ..text import clean_name, validate_national_id
-from ._common import _allow_spaced_input, _ethnic_groups, _helper
+from ._common import (
+    _allow_spaced_input,
+    _ethnic_groups,
+    _friendly_empty_choices,
+    _helper,
+)
 
 
 class MemberForm(forms.ModelForm):
@@ -37,6 +42,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ethnic_group"].queryset = _ethnic_groups()
         _allow_spaced_input(self.fields["national_id"])
+        _friendly_empty_choices(self)
         is_head = self.instance.pk and self.instance.relation == Relation.HEAD
         if is_head:
             for name in ("full_name", "national_id", "ethnic_group", "relation"):

@@ -9,18 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import DeprivationIndicator, PovertyStatus
 from ..selectors import indicators_for_year
-from ._common import _helper
+from ._common import VNDField, _helper
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    """Each indicator with what being deprived in it means, so the official need not
+    look the criteria up."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} — {obj.description}" if obj.description else str(obj)
 
 
 class ReviewForm(forms.Form):
     year = forms.IntegerField(label=_("Review year"), min_value=2000)
-    income_per_person = forms.IntegerField(
+    income_per_person = VNDField(
         label=_("Income per person per month (VND)"),
-        min_value=0,
         error_messages={"min_value": _("Income cannot be below zero.")},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000}),
+        help_text=_("Whole đồng, e.g. 1.200.000"),
     )
-    deprivations = forms.ModelMultipleChoiceField(
+    deprivations = IndicatorChoiceField(
         label=_("Deprivations"),
         queryset=DeprivationIndicator.objects.none(),
         required=False,
@@ -49,8 +56,8 @@ class ReviewForm(forms.Form):
         self.fields["year"].widget.attrs["max"] = timezone.localdate().year
         self.helper = _helper(
             Row(
-                Column("year", css_class="col-6 col-md-3"),
-                Column("income_per_person", css_class="col-6 col-md-5"),
+                Column("year", css_class="col-12 col-sm-4 col-md-3"),
+                Column("income_per_person", css_class="col-12 col-sm-8 col-md-5"),
             ),
             "deprivations",
             Row(

@@ -4,30 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0002_reference_data'),
+        ("households", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='household',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="household",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='household',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="household",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
         migrations.AlterField(
-            model_name='reviewimport',
-            name='applied_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='applied at'),
+            model_name="reviewimport",
+            name="applied_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="applied at"
+            ),
         ),
         migrations.AlterField(
-            model_name='village',
-            name='is_ethnic_minority',
-            field=models.BooleanField(default=False, help_text='Inhabited mainly by ethnic minorities.', verbose_name='ethnic-minority village'),
+            model_name="village",
+            name="is_ethnic_minority",
+            field=models.BooleanField(
+                default=False,
+                help_text="Inhabited mainly by ethnic minorities.",
+                verbose_name="ethnic-minority village",
+            ),
         ),
     ]

@@ -2,6 +2,7 @@
 template, and the preview where the uploader applies or discards the batch.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -20,6 +21,12 @@ from ._common import StaffMixin, add_service_errors, xlsx_response
 class ReviewImportView(StaffMixin, FormView):
     template_name = "households/review_import.html"
     form_class = ReviewImportForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["max_size"] = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
+        ctx["max_rows"] = settings.IMPORT_MAX_ROWS
+        return ctx
 
     def form_valid(self, form):
         from ..imports import review_import_upload

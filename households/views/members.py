@@ -19,7 +19,11 @@ class MemberCreateView(HouseholdScopedMixin, FormView):
     form_class = MemberForm
 
     def get_initial(self):
-        return {"ethnic_group": self.household.ethnic_group_id}
+        # Most people hold health insurance; the official unticks the exceptions.
+        return {
+            "ethnic_group": self.household.ethnic_group_id,
+            "has_health_insurance": True,
+        }
 
     def form_valid(self, form):
         try:

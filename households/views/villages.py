@@ -21,8 +21,9 @@ class VillageListView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["villages"] = selectors.village_list_for(user=self.request.user)
-        ctx["statuses"] = PovertyStatus
+        villages = selectors.village_list_for(user=self.request.user)
+        ctx["villages"] = villages
+        ctx["totals"] = selectors.village_totals(villages)
         return ctx
 
 

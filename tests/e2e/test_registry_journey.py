@@ -167,9 +167,10 @@ def test_official_registers_reviews_and_finds_a_household(
         "link", name=vi("Record the %(year)s review", year=this_year)
     ).click()
     expect(page.locator("#id_year")).to_have_value(str(this_year))
-    page.locator("#id_income_per_person").fill("1200000")
+    page.locator("#id_income_per_person").fill("1.200.000")  # typed as people write it
     for name in DEPRIVATIONS:
-        page.get_by_label(name, exact=True).check()
+        # Each box is labelled "<indicator> — <what being deprived means>".
+        page.get_by_label(f"{name} — ").check()
     submit(page, vi("Propose status"))
 
     # "nghèo" (poor), not "cận nghèo" (near-poor): the badge holds the status alone.
@@ -181,7 +182,7 @@ def test_official_registers_reviews_and_finds_a_household(
     expect(proposal).to_contain_text(f"{income} ≤ {line}")
     for name in DEPRIVATIONS:
         expect(proposal).to_contain_text(name)
-        expect(page.get_by_label(name, exact=True)).to_be_checked()
+        expect(page.get_by_label(f"{name} — ")).to_be_checked()
     submit(page, vi("Save the review"))
 
     expect(page).to_have_url(household_url)

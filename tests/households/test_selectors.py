@@ -387,3 +387,23 @@ def test_the_household_being_edited_and_archived_ones_are_not_flagged(village):
         )
         == []
     )
+
+
+def test_the_not_reviewed_filter_lists_households_without_a_review(official, village):
+    from households.selectors import UNREVIEWED, HouseholdFilters, household_list_for
+    from tests.factories import HouseholdFactory, PovertyReviewFactory
+
+    reviewed = HouseholdFactory(village=village)
+    PovertyReviewFactory(household=reviewed, year=2025)
+    type(reviewed).objects.filter(pk=reviewed.pk).update(
+        current_status="poor", current_review_year=2025
+    )
+    waiting = HouseholdFactory(village=village)
+    listed = household_list_for(
+        user=official, filters=HouseholdFilters(status=UNREVIEWED)
+    )
+    assert list(listed) == [waiting]
+    in_2025 = household_list_for(
+        user=official, filters=HouseholdFilters(status=UNREVIEWED, review_year=2025)
+    )
+    assert list(in_2025) == [waiting]

@@ -185,6 +185,7 @@ def test_staff_home_shows_the_commune_totals(official_client, village, other_vil
         "households": 2,
         "poor": 1,
         "near_poor": 1,
+        "escaped": 0,
         "unreviewed": 0,
     }
 
