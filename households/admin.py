@@ -7,6 +7,8 @@ Households, members and reviews are read-only here: their writes go through the 
 
 from django.contrib import admin
 
+from eakutur.admin_mixins import ReadOnlyAdmin
+
 from .models import (
     Commune,
     DeprivationIndicator,
@@ -106,7 +108,7 @@ class PovertyStandardAdmin(ReferenceDataAdmin):
         return request.user.is_superuser
 
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
+class ReadOnlyScopedAdmin(ReadOnlyAdmin):
     """Registry records: visible to staff within their villages, changed only in the portal."""
 
     def has_module_permission(self, request) -> bool:
@@ -114,15 +116,6 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Household)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from eakutur.admin_mixins import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the history cannot be edited or deleted from the application."""
 
     list_display = ("at", "actor", "action", "content_type", "object_repr")
@@ -17,15 +19,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("actor", "content_type")

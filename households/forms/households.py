@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Crop, Household, PovertyStatus, Sex
+from ..models import HOUSEHOLD_EDITABLE_FIELDS, Crop, Household, PovertyStatus, Sex
 from ..selectors import UNREVIEWED, HouseholdFilters
 from ..text import clean_name, normalise_phone, validate_national_id
 from ._common import (
@@ -44,20 +44,7 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = (
-            "village",
-            "code",
-            "head_name",
-            "head_national_id",
-            "phone",
-            "address",
-            "ethnic_group",
-            "main_crops",
-            "farmed_area_ha",
-            "uses_smartphone",
-            "uses_zalo",
-            "contact_consent",
-        )
+        fields = HOUSEHOLD_EDITABLE_FIELDS
         widgets = {
             "head_national_id": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off"}

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Member, Relation
+from ..models import MEMBER_EDITABLE_FIELDS, Member, Relation
 from ..text import clean_name, validate_national_id
 from ._common import (
     _allow_spaced_input,
@@ -20,17 +20,7 @@ from ._common import (
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = (
-            "full_name",
-            "sex",
-            "birth_year",
-            "relation",
-            "ethnic_group",
-            "national_id",
-            "is_student",
-            "has_disability",
-            "has_health_insurance",
-        )
+        fields = MEMBER_EDITABLE_FIELDS
         widgets = {
             "national_id": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off"}

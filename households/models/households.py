@@ -27,6 +27,35 @@ class Crop(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# The fields an official edits on a household and a member: the forms show exactly these
+# and the services accept and audit exactly these.
+HOUSEHOLD_EDITABLE_FIELDS = (
+    "village",
+    "code",
+    "head_name",
+    "head_national_id",
+    "phone",
+    "address",
+    "ethnic_group",
+    "main_crops",
+    "farmed_area_ha",
+    "uses_smartphone",
+    "uses_zalo",
+    "contact_consent",
+)
+MEMBER_EDITABLE_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_year",
+    "relation",
+    "ethnic_group",
+    "national_id",
+    "is_student",
+    "has_disability",
+    "has_health_insurance",
+)
+
+
 class HouseholdQuerySet(models.QuerySet):
     def active(self) -> "HouseholdQuerySet":
         return self.filter(is_active=True)

@@ -12,24 +12,18 @@ from django.utils.translation import gettext as _
 from eakutur.audit.models import AuditAction
 from eakutur.audit.services import audit_created, audit_record, diff, snapshot
 
-from ..models import EthnicGroup, Household, Member, Relation, Village
+from ..models import (
+    HOUSEHOLD_EDITABLE_FIELDS,
+    EthnicGroup,
+    Household,
+    Member,
+    Relation,
+    Village,
+)
 from ..text import national_id_birth_year, national_id_sex
 from ._common import _ensure_active, _ensure_village_allowed
 
-HOUSEHOLD_FIELDS = (
-    "village",
-    "code",
-    "head_name",
-    "head_national_id",
-    "phone",
-    "address",
-    "ethnic_group",
-    "main_crops",
-    "farmed_area_ha",
-    "uses_smartphone",
-    "uses_zalo",
-    "contact_consent",
-)
+HOUSEHOLD_FIELDS = HOUSEHOLD_EDITABLE_FIELDS
 
 
 def _area(value) -> Decimal:

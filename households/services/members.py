@@ -9,20 +9,10 @@ from django.utils.translation import gettext as _
 from eakutur.audit.models import AuditAction
 from eakutur.audit.services import audit_created, audit_record, diff, snapshot
 
-from ..models import Household, Member, Relation
+from ..models import MEMBER_EDITABLE_FIELDS, Household, Member, Relation
 from ._common import _ensure_active, _ensure_village_allowed
 
-MEMBER_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_year",
-    "relation",
-    "ethnic_group",
-    "national_id",
-    "is_student",
-    "has_disability",
-    "has_health_insurance",
-)
+MEMBER_FIELDS = MEMBER_EDITABLE_FIELDS
 
 
 def member_add(*, actor, household: Household, **fields) -> Member:
