@@ -36,7 +36,8 @@ def load(apps, schema_editor):
                 "dimension": row["dimension"],
                 "name_vi": row["name_vi"],
                 "name_en": row["name_en"],
-                "description": row["description"],
+                "description_vi": row["description_vi"],
+                "description_en": row["description_en"],
                 "sort_order": int(row["sort_order"]),
             },
         )

@@ -35,7 +35,12 @@ class DeprivationIndicator(models.Model):
     )
     name_vi = models.CharField(_("Vietnamese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100)
-    description = models.TextField(_("when a household is deprived"), blank=True)
+    description_vi = models.TextField(
+        _("when a household is deprived (Vietnamese)"), blank=True
+    )
+    description_en = models.TextField(
+        _("when a household is deprived (English)"), blank=True
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -49,6 +54,14 @@ class DeprivationIndicator(models.Model):
         return (
             self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
         )
+
+    @property
+    def description(self) -> str:
+        """What being deprived means, in the reader's language."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "vi").startswith("en")
+        return (self.description_en if english else self.description_vi) or ""
 
 
 class PovertyStandard(models.Model):
