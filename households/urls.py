@@ -36,6 +36,11 @@ urlpatterns = [
         name="member_remove",
     ),
     path(
+        "<int:pk>/members/<int:member_pk>/make-head/",
+        views.ChangeHeadView.as_view(),
+        name="member_make_head",
+    ),
+    path(
         "<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"
     ),
     path(

@@ -5,11 +5,12 @@ check the rules that need the database and raise ValidationError that lands on t
 """
 
 from .households import HouseholdFilterForm, HouseholdForm
-from .members import MemberForm, ReasonForm
+from .members import ChangeHeadForm, MemberForm, ReasonForm
 from .reviews import ReviewCorrectionForm, ReviewForm, ReviewImportForm
 from .villages import VillageForm
 
 __all__ = [
+    "ChangeHeadForm",
     "HouseholdFilterForm",
     "HouseholdForm",
     "MemberForm",

@@ -92,3 +92,36 @@ class ReasonForm(forms.Form):
     """Archiving a household or removing a member needs a reason."""
 
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+LEFT_HOUSEHOLD = "left"
+
+
+class ChangeHeadForm(forms.Form):
+    """Who the former head becomes when another member takes over the household."""
+
+    former_head = forms.ChoiceField(label=_("The current head"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("e.g. “the head passed away on 12/03/2026”"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["former_head"].choices = [
+            (LEFT_HOUSEHOLD, _("has left the household or passed away")),
+            *[
+                (
+                    value,
+                    _("stays in the household as: %(relation)s") % {"relation": label},
+                )
+                for value, label in Relation.choices
+                if value != Relation.HEAD
+            ],
+        ]
+        self.helper = _helper("former_head", "reason")
+
+    def former_head_relation(self) -> str | None:
+        choice = self.cleaned_data["former_head"]
+        return None if choice == LEFT_HOUSEHOLD else choice

@@ -15,7 +15,13 @@ from .households import (
     household_restore,
     household_update,
 )
-from .members import MEMBER_FIELDS, member_add, member_remove, member_update
+from .members import (
+    MEMBER_FIELDS,
+    household_change_head,
+    member_add,
+    member_remove,
+    member_update,
+)
 from .reviews import (
     REVIEW_FIELDS,
     _judge_review,
@@ -43,6 +49,7 @@ __all__ = [
     "_judge_review",
     "_refresh_current_status",
     "household_archive",
+    "household_change_head",
     "household_create",
     "household_restore",
     "household_update",

@@ -23,7 +23,12 @@ from .households import (
     HouseholdUpdateView,
 )
 from .imports import ReviewImportPreviewView, ReviewImportTemplateView, ReviewImportView
-from .members import MemberCreateView, MemberRemoveView, MemberUpdateView
+from .members import (
+    ChangeHeadView,
+    MemberCreateView,
+    MemberRemoveView,
+    MemberUpdateView,
+)
 from .reviews import ReviewCreateView, ReviewUpdateView
 from .villages import (
     VillageCreateView,
@@ -34,6 +39,7 @@ from .villages import (
 
 __all__ = [
     "XLSX",
+    "ChangeHeadView",
     "CommuneWideMixin",
     "ConfirmReasonView",
     "HouseholdArchiveView",

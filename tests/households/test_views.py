@@ -811,7 +811,10 @@ def test_the_head_cannot_be_removed(official_client, household):
     assert_refused(
         response,
         None,
-        vi("The head cannot be removed; change the head on the household first."),
+        vi(
+            "The head cannot be removed; first make another member the head "
+            "(on that member’s page)."
+        ),
     )
     head.refresh_from_db()
     assert head.is_active
