@@ -19,6 +19,8 @@ PORT ?= 8000
 # (`make test PYTEST_ARGS="tests/households -k review"`).
 PYTEST_N ?= auto
 PYTEST_ARGS ?=
+# Arguments of the benchmark (`make bench BENCH_ARGS="--households 2000 --runs 3"`).
+BENCH_ARGS ?=
 
 LOCALES := -l vi -l en
 # Folders that hold no translatable strings of ours.
@@ -30,13 +32,15 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := staticfiles/.collected
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help install venv run test lint format messages check-messages compilemessages \
+.PHONY: help install venv run test bench lint format messages check-messages compilemessages \
 	collectstatic migrate seed clean
 
 help:
 	@echo "make run             install, migrate, load the demo commune and start the portal"
 	@echo "                     (web server + Celery worker + beat) on http://$(HOST):$(PORT)/"
 	@echo "make test            run the whole test suite (PYTEST_N=0 for one process)"
+	@echo "make bench           time the household registry at 8,500 and 50,000 households"
+	@echo "                     in a scratch database; prints figures (a few minutes)"
 	@echo "make lint            ruff check and ruff format --check"
 	@echo "make format          apply ruff format and the safe ruff fixes"
 	@echo "make messages        extract translatable strings into locale/{vi,en}"
@@ -90,6 +94,9 @@ run: install compilemessages collectstatic migrate seed
 
 test: install compilemessages collectstatic
 	$(BIN)/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
+
+bench: install compilemessages
+	$(PY) -m tests.perf.bench_registry $(BENCH_ARGS)
 
 # --- Code quality and translations ----------------------------------------------------
 
