@@ -74,3 +74,34 @@ def audit_created(*, actor, instance, fields, parent=None, note="") -> AuditEntr
         parent=parent,
         note=note,
     )
+
+
+def audited_update(
+    instance: models.Model,
+    changes: dict[str, Any],
+    *,
+    actor,
+    parent: models.Model | None = None,
+    note: str = "",
+) -> dict[str, list[Any]]:
+    """Apply ``changes`` to a row the caller has locked, validate, save only what changed
+    and record it. Returns the recorded {field: [old, new]} (empty when nothing changed).
+
+    Call inside the caller's transaction, after ``select_for_update``.
+    """
+    before = snapshot(instance, changes)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    changed = diff(before, snapshot(instance, changes))
+    if changed:
+        instance.save(update_fields=list(changes))
+        audit_record(
+            actor=actor,
+            instance=instance,
+            action=AuditAction.UPDATE,
+            changes=changed,
+            parent=parent,
+            note=note,
+        )
+    return changed

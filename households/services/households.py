@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from eakutur.audit.models import AuditAction
-from eakutur.audit.services import audit_created, audit_record, diff, snapshot
+from eakutur.audit.services import audit_created, audit_record, audited_update
 
 from ..models import (
     HOUSEHOLD_EDITABLE_FIELDS,
@@ -104,43 +104,40 @@ def household_update(*, actor, household: Household, **changes) -> Household:
         _ensure_village_allowed(actor, changes["village"])
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
-        before = snapshot(household, changes)
-        for name, value in changes.items():
-            if name == "head_national_id":
-                value = value or None
-            if name == "farmed_area_ha":
-                value = _area(value)
-            if name == "main_crops":
-                value = list(value)
-            setattr(household, name, value)
-        household.full_clean()
-        changed = diff(before, snapshot(household, changes))
-        if not changed:
-            return household
-        household.save(update_fields=list(changes))
-        head = household.members.filter(relation=Relation.HEAD, is_active=True).first()
-        if head is not None:
-            head_changes = {}
-            if "head_name" in changed:
-                head_changes["full_name"] = household.head_name
-            if "ethnic_group" in changed:
-                head_changes["ethnic_group"] = household.ethnic_group
-            if "head_national_id" in changed:
-                head_changes["national_id"] = household.head_national_id
-                if household.head_national_id:
-                    head_changes["sex"] = national_id_sex(household.head_national_id)
-                    head_changes["birth_year"] = national_id_birth_year(
-                        household.head_national_id
-                    )
-            for name, value in head_changes.items():
-                setattr(head, name, value)
-            if head_changes:
-                head.full_clean()
-                head.save(update_fields=list(head_changes))
-        audit_record(
-            actor=actor, instance=household, action=AuditAction.UPDATE, changes=changed
-        )
+        if "head_national_id" in changes:
+            changes["head_national_id"] = changes["head_national_id"] or None
+        if "farmed_area_ha" in changes:
+            changes["farmed_area_ha"] = _area(changes["farmed_area_ha"])
+        if "main_crops" in changes:
+            changes["main_crops"] = list(changes["main_crops"])
+        changed = audited_update(household, changes, actor=actor)
+        if changed:
+            _sync_head_member(household, changed)
     return household
+
+
+def _sync_head_member(household: Household, changed: dict) -> None:
+    """The head's member row follows the household's head name, ID and ethnicity."""
+    head = household.members.filter(relation=Relation.HEAD, is_active=True).first()
+    if head is None:
+        return
+    head_changes = {}
+    if "head_name" in changed:
+        head_changes["full_name"] = household.head_name
+    if "ethnic_group" in changed:
+        head_changes["ethnic_group"] = household.ethnic_group
+    if "head_national_id" in changed:
+        head_changes["national_id"] = household.head_national_id
+        if household.head_national_id:
+            head_changes["sex"] = national_id_sex(household.head_national_id)
+            head_changes["birth_year"] = national_id_birth_year(
+                household.head_national_id
+            )
+    for name, value in head_changes.items():
+        setattr(head, name, value)
+    if head_changes:
+        head.full_clean()
+        head.save(update_fields=list(head_changes))
 
 
 def household_archive(*, actor, household: Household, reason: str) -> Household:

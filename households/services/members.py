@@ -7,7 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from eakutur.audit.models import AuditAction
-from eakutur.audit.services import audit_created, audit_record, diff, snapshot
+from eakutur.audit.services import (
+    audit_created,
+    audit_record,
+    audited_update,
+    diff,
+    snapshot,
+)
 
 from ..models import MEMBER_EDITABLE_FIELDS, Household, Member, Relation
 from ._common import _ensure_active, _ensure_village_allowed
@@ -55,20 +61,9 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         )
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
-        before = snapshot(member, changes)
-        for name, value in changes.items():
-            setattr(member, name, (value or None) if name == "national_id" else value)
-        member.full_clean()
-        changed = diff(before, snapshot(member, changes))
-        if changed:
-            member.save(update_fields=list(changes))
-            audit_record(
-                actor=actor,
-                instance=member,
-                action=AuditAction.UPDATE,
-                changes=changed,
-                parent=household,
-            )
+        if "national_id" in changes:
+            changes["national_id"] = changes["national_id"] or None
+        audited_update(member, changes, actor=actor, parent=household)
     return member
 
 

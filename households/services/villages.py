@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from eakutur.audit.models import AuditAction
-from eakutur.audit.services import audit_created, audit_record, diff, snapshot
+from eakutur.audit.services import (
+    audit_created,
+    audited_update,
+)
 
 from ..models import Village
 from ..selectors import villages_for
@@ -39,17 +41,5 @@ def village_update(*, actor, village: Village, **changes) -> Village:
         raise PermissionDenied(_("You cannot edit records of this village."))
     with transaction.atomic():
         village = Village.objects.select_for_update().get(pk=village.pk)
-        before = snapshot(village, changes)
-        for name, value in changes.items():
-            setattr(village, name, value)
-        village.full_clean()
-        changed = diff(before, snapshot(village, changes))
-        if changed:
-            village.save(update_fields=list(changes))
-            audit_record(
-                actor=actor,
-                instance=village,
-                action=AuditAction.UPDATE,
-                changes=changed,
-            )
+        audited_update(village, changes, actor=actor)
     return village
