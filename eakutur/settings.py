@@ -149,6 +149,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "eakutur.tasks.beat_heartbeat", "schedule": 60.0},
+    "resume-review-imports": {
+        "task": "households.tasks.resume_review_imports",
+        "schedule": 300.0,
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------

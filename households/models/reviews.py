@@ -95,7 +95,9 @@ class PovertyReview(models.Model):
 
 class ReviewImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("waiting for confirmation")
+    SAVING = "saving", _("being saved")
     APPLIED = "applied", _("applied")
+    FAILED = "failed", _("not saved")
     DISCARDED = "discarded", _("discarded")
 
 
@@ -103,7 +105,9 @@ class ReviewImport(models.Model):
     """An uploaded review list between its preview and its confirmation.
 
     The parsed, validated rows are kept (not the file), so the confirmation applies exactly
-    what the official saw in the preview.
+    what the official saw in the preview. Confirmed batches are saved by a Celery task
+    (thousands of rows take longer than a web request may): previewed → saving → applied,
+    or failed with the reasons when the registry changed meanwhile.
     """
 
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
@@ -124,6 +128,7 @@ class ReviewImport(models.Model):
     )
     rows = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from ..forms import ReviewImportForm
-from ..models import ReviewImport, ReviewImportStatus
+from ..models import ReviewImport
 from ._common import StaffMixin, add_service_errors, xlsx_response
 
 
@@ -67,34 +67,36 @@ class ReviewImportPreviewView(StaffMixin, TemplateView):
         ctx["errors"] = batch.summary.get("errors", [])
         ctx["rows"] = batch.rows[:500]
         ctx["more_rows"] = max(0, len(batch.rows) - 500)
+        ctx["result"] = batch.summary.get("result")
+        ctx["apply_errors"] = batch.summary.get("apply_errors", [])
+        ctx["list_url"] = (
+            reverse("households:household_list") + f"?review_year={_year_of(batch)}"
+        )
         return ctx
 
     def post(self, request, batch_pk):
-        from ..imports import review_import_apply
+        from ..imports import review_import_confirm, review_import_discard
 
         batch = self.get_batch()
         if request.POST.get("action") == "discard":
-            if batch.status == ReviewImportStatus.PREVIEWED:
-                batch.status = ReviewImportStatus.DISCARDED
-                batch.save(update_fields=["status"])
+            review_import_discard(actor=request.user, batch=batch)
             messages.info(request, _("The import was discarded; nothing was changed."))
             return redirect("households:review_import")
         try:
-            result = review_import_apply(actor=request.user, batch=batch)
+            review_import_confirm(actor=request.user, batch=batch)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(request.path)
         except PermissionDenied:
             raise Http404 from None
-        messages.success(
+        messages.info(
             request,
-            _("Import finished: %(created)s reviews recorded, %(unchanged)s unchanged.")
-            % result,
+            _(
+                "The reviews are being saved. This page shows the result when it is done."
+            ),
         )
-        return redirect(
-            reverse("households:household_list") + f"?review_year={_year_of(batch)}"
-        )
+        return HttpResponseRedirect(request.path)
 
 
 def _year_of(batch: ReviewImport) -> str:

@@ -1,15 +1,28 @@
 """The review import as an official uses it: upload, preview, confirm or discard."""
 
 import io
+from datetime import timedelta
 
 import openpyxl
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from households import services
 from households.models import PovertyReview, ReviewImport, ReviewImportStatus
+from households.tasks import apply_review_import, resume_review_imports
 from tests.factories import HouseholdFactory, UserFactory
 from tests.households.xlsx_builders import review_file, review_row
 
 IMPORT_URL = reverse("households:review_import")
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Batch ids sent to the worker; the tests then run the task function themselves."""
+    calls = []
+    monkeypatch.setattr(apply_review_import, "delay", calls.append)
+    return calls
 
 
 def _upload(client, rows, name="ra-soat-2025.xlsx"):
@@ -25,7 +38,9 @@ def test_template_downloads_as_a_workbook_with_the_headings(official_client):
     assert "Mã hộ" in headings and "Năm" in headings
 
 
-def test_upload_previews_and_confirm_records_every_row(official_client, village):
+def test_upload_previews_and_confirm_records_every_row(
+    official_client, village, sent, django_capture_on_commit_callbacks
+):
     h1 = HouseholdFactory(village=village, code="HK1")
     h2 = HouseholdFactory(village=village, code="HK2")
     response = _upload(
@@ -36,25 +51,71 @@ def test_upload_previews_and_confirm_records_every_row(official_client, village)
         ],
     )
     batch = ReviewImport.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "households:review_import_preview", args=[batch.pk]
-    )
-    preview = official_client.get(response["Location"]).content.decode()
+    preview_url = reverse("households:review_import_preview", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == preview_url
+    preview = official_client.get(preview_url).content.decode()
     assert "HK1" in preview and "HK2" in preview
     assert "nghèo" in preview  # the proposed status is shown before anything is saved
     assert PovertyReview.objects.count() == 0
 
-    done = official_client.post(response["Location"], {"action": "apply"}, follow=True)
+    # Confirming queues the batch for a worker, after commit, exactly once.
+    with django_capture_on_commit_callbacks(execute=True):
+        official_client.post(preview_url, {"action": "apply"})
+        official_client.post(preview_url, {"action": "apply"})  # a double submit
+    assert sent == [batch.pk]
+    saving = official_client.get(preview_url).content.decode()
+    assert 'http-equiv="refresh"' in saving  # the page refreshes until it is done
+    assert PovertyReview.objects.count() == 0
+
+    assert apply_review_import(batch.pk) == "applied"  # what the worker runs
+    assert apply_review_import(batch.pk) == "skipped"  # a second delivery
     assert PovertyReview.objects.filter(household__in=[h1, h2], year=2025).count() == 2
-    shown = [str(m) for m in done.context["messages"]]
-    assert len(shown) == 1 and "2" in shown[0]  # "... 2 reviews recorded, 0 unchanged"
     batch.refresh_from_db()
     assert batch.status == ReviewImportStatus.APPLIED
+    done = official_client.get(preview_url).content.decode()
+    assert 'http-equiv="refresh"' not in done
+    assert batch.summary["result"] == {"created": 2, "unchanged": 0}
 
-    # Confirming again (a double submit) records nothing more.
-    official_client.post(response["Location"], {"action": "apply"})
-    assert PovertyReview.objects.count() == 2
+
+def test_a_registry_change_after_confirmation_saves_nothing_and_says_why(
+    official_client, official, village, sent, django_capture_on_commit_callbacks
+):
+    household = HouseholdFactory(village=village, code="HK1")
+    response = _upload(
+        official_client,
+        [
+            review_row("HK1", 2025, 1_200_000),
+            review_row("HK1", 2024, 1_000_000),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        official_client.post(response["Location"], {"action": "apply"})
+    services.poverty_review_record(  # someone records 2025 by hand meanwhile
+        actor=official,
+        household=household,
+        year=2025,
+        income_per_person=4_000_000,
+        deprivations=[],
+    )
+    assert apply_review_import(sent[0]) == "failed"
+    assert PovertyReview.objects.filter(year=2024).count() == 0  # all or nothing
+    batch = ReviewImport.objects.get()
+    assert batch.status == ReviewImportStatus.FAILED
+    page = official_client.get(response["Location"]).content.decode()
+    assert "HK1" in page and batch.summary["apply_errors"]
+
+
+def test_the_sweeper_resends_a_confirmed_import_whose_task_was_lost(
+    official_client, village, sent, django_capture_on_commit_callbacks
+):
+    HouseholdFactory(village=village, code="HK1")
+    response = _upload(official_client, [review_row("HK1", 2025, 1_000_000)])
+    with django_capture_on_commit_callbacks(execute=True):
+        official_client.post(response["Location"], {"action": "apply"})
+    assert resume_review_imports() == 0  # just confirmed: its task may still come
+    ReviewImport.objects.update(confirmed_at=timezone.now() - timedelta(hours=1))
+    assert resume_review_imports() == 1
+    assert sent == [ReviewImport.objects.get().pk] * 2
 
 
 def test_a_file_with_row_errors_cannot_be_confirmed(official_client, village):
