@@ -90,12 +90,7 @@ class ReviewImportPreviewView(StaffMixin, TemplateView):
             return HttpResponseRedirect(request.path)
         except PermissionDenied:
             raise Http404 from None
-        messages.info(
-            request,
-            _(
-                "The reviews are being saved. This page shows the result when it is done."
-            ),
-        )
+        # The page itself says the reviews are being saved and refreshes until done.
         return HttpResponseRedirect(request.path)
 
 
