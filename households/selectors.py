@@ -206,6 +206,25 @@ def village_status_counts(*, village: Village) -> dict[str, int]:
     return {row["current_status"] or "": row["n"] for row in rows}
 
 
+def review_imports_of(*, user, limit: int = 10):
+    """The user's own recent review imports (nobody sees another official's uploads)."""
+    from .models import ReviewImport
+
+    return ReviewImport.objects.filter(uploaded_by=user).only(
+        "pk", "file_name", "uploaded_at", "status", "summary"
+    )[:limit]
+
+
+def review_import_get_for(*, user, pk: int):
+    """One of the user's own imports, or 404 (another official's upload is not shown)."""
+    from .models import ReviewImport
+
+    try:
+        return ReviewImport.objects.get(pk=pk, uploaded_by=user)
+    except (ReviewImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def standard_for_year(year: int) -> PovertyStandard | None:
     return (
         PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year)

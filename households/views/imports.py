@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from .. import selectors
 from ..forms import ReviewImportForm
 from ..models import ReviewImport
 from ._common import StaffMixin, add_service_errors, xlsx_response
@@ -26,6 +27,7 @@ class ReviewImportView(StaffMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["max_size"] = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
         ctx["max_rows"] = settings.IMPORT_MAX_ROWS
+        ctx["recent_imports"] = selectors.review_imports_of(user=self.request.user)
         return ctx
 
     def form_valid(self, form):
@@ -55,9 +57,8 @@ class ReviewImportPreviewView(StaffMixin, TemplateView):
     template_name = "households/review_import_preview.html"
 
     def get_batch(self) -> ReviewImport:
-        # Only the uploader sees their batch; anyone else gets a 404.
-        return get_object_or_404(
-            ReviewImport, pk=self.kwargs["batch_pk"], uploaded_by=self.request.user
+        return selectors.review_import_get_for(
+            user=self.request.user, pk=self.kwargs["batch_pk"]
         )
 
     def get_context_data(self, **kwargs):

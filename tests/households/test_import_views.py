@@ -159,3 +159,17 @@ def test_another_users_batch_is_not_found(client, official, village, commune):
     assert client.get(response["Location"]).status_code == 404
     client.post(response["Location"], {"action": "apply"})
     assert PovertyReview.objects.count() == 0
+
+
+def test_the_import_page_lists_only_my_recent_imports(
+    client, official, village, commune
+):
+    HouseholdFactory(village=village, code="HK1")
+    client.force_login(official)
+    _upload(client, [review_row("HK1", 2025, 1_000_000)], name="cua-toi.xlsx")
+    colleague = UserFactory(username="dongnghiep2", commune=commune)
+    client.force_login(colleague)
+    _upload(client, [review_row("HK1", 2025, 1_000_000)], name="cua-dong-nghiep.xlsx")
+    client.force_login(official)
+    page = client.get(IMPORT_URL).content.decode()
+    assert "cua-toi.xlsx" in page and "cua-dong-nghiep.xlsx" not in page
