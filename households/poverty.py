@@ -7,10 +7,11 @@ eligibility checker all reach the same answer with the same reasons.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import PovertyStandard, PovertyStatus
+from .text import english_active
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def format_millions(amount: int) -> str:
     """1200000 -> "1,2 triệu" in Vietnamese, "1.2 million" in English."""
     millions = amount / 1_000_000
     text = f"{millions:.2f}".rstrip("0").rstrip(".")
-    if not (get_language() or "vi").startswith("en"):
+    if not english_active():
         text = text.replace(".", ",")
     return _("%(amount)s million") % {"amount": text}
 

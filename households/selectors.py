@@ -37,7 +37,7 @@ def villages_for(user) -> QuerySet[Village]:
 
 def households_for(user, *, include_archived: bool = False) -> QuerySet[Household]:
     qs = Household.objects.filter(village__in=villages_for(user).values("pk"))
-    return qs if include_archived else qs.filter(is_active=True)
+    return qs if include_archived else qs.active()
 
 
 UNREVIEWED = "unreviewed"  # status filter value: households without any review yet
@@ -115,7 +115,8 @@ def household_detail_for(*, user, pk: int) -> Household:
     """A household with its members and review history, in a fixed number of queries."""
     household = household_get_for(user=user, pk=pk)
     members = (
-        Member.objects.filter(household=household, is_active=True)
+        Member.objects.active()
+        .filter(household=household)
         .select_related("ethnic_group")
         .order_by("birth_year", "id")
     )
@@ -273,9 +274,8 @@ def household_duplicates(
             reason
         )
 
-    base = Household.objects.filter(
-        commune_id=commune_id, is_active=True
-    ).select_related("village")
+    base = Household.objects.active().filter(commune_id=commune_id)
+    base = base.select_related("village")
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if national_id:

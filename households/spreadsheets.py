@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,7 +24,7 @@ from .imports import CODE, HEAD, INCOME, NOTES, REASON, STATUS, YEAR
 from .models import Household, PovertyStatus
 from .poverty import format_vnd
 from .selectors import indicators_for_year, standard_for_year
-from .text import mask_national_id
+from .text import english_active, mask_national_id
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 CONTROL_PREFIXES = ("\t", "\r")
@@ -145,7 +144,7 @@ def households_xlsx(*, households: Iterable[Household]) -> bytes:
 def review_template_xlsx(*, year: int) -> bytes:
     """The review list to fill in: the headings the import reads, one example row to
     delete, and a second sheet explaining each column in the active language."""
-    english = (translation.get_language() or "vi").startswith("en")
+    english = english_active()
     indicators = list(indicators_for_year(year))
     standard = standard_for_year(year)
     columns = [

@@ -10,9 +10,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"\s+")
+
+
+def english_active() -> bool:
+    """True when the reader's language is English (Vietnamese is the default)."""
+    return (get_language() or "vi").startswith("en")
 
 
 def fold(text: str) -> str:

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from households.models import Crop, PovertyStatus
+from households.poverty import format_vnd
 from households.text import mask_national_id
 
 register = template.Library()
@@ -23,7 +24,8 @@ def vnd(amount) -> str:
     """147000000 -> "147.000.000 ₫"."""
     if amount in (None, ""):
         return ""
-    return f"{int(amount):,}".replace(",", ".") + "\u00a0₫"
+    # On a page the amount and its ₫ never break across lines.
+    return format_vnd(int(amount)).replace(" ", "\u00a0")
 
 
 @register.filter
@@ -49,8 +51,3 @@ def status_badge(status: str):
     return format_html(
         '<span class="badge {}">{}</span>', STATUS_CLASSES[status], label
     )
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None

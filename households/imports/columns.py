@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from django.utils import translation
 
 from ..models import PovertyStatus
-from ..text import fold
+from ..text import english_active, fold
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,7 @@ class Column:
     aliases: tuple[str, ...] = ()
 
     def title(self) -> str:
-        return (
-            self.en
-            if (translation.get_language() or "vi").startswith("en")
-            else self.vi
-        )
+        return self.en if english_active() else self.vi
 
 
 CODE = Column("code", "Mã hộ", "Household code", True, ("Mã hộ gia đình", "Code"))

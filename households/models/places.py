@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..text import english_active
+
 
 class Commune(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
@@ -84,11 +86,7 @@ class EthnicGroup(models.Model):
         ordering = ("code",)
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
-        )
+        return self.name_en if english_active() else self.name_vi
 
     @property
     def is_minority(self) -> bool:

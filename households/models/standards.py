@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..text import english_active
+
 
 class PovertyStatus(models.TextChoices):
     POOR = "poor", _("poor")
@@ -49,18 +51,12 @@ class DeprivationIndicator(models.Model):
         ordering = ("sort_order", "code")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
-        )
+        return self.name_en if english_active() else self.name_vi
 
     @property
     def description(self) -> str:
         """What being deprived means, in the reader's language."""
-        from django.utils.translation import get_language
-
-        english = (get_language() or "vi").startswith("en")
+        english = english_active()
         return (self.description_en if english else self.description_vi) or ""
 
 

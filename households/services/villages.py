@@ -12,7 +12,7 @@ from eakutur.audit.services import (
 )
 
 from ..models import Village
-from ..selectors import villages_for
+from ._common import _ensure_village_allowed
 
 VILLAGE_FIELDS = ("code", "name", "kind", "is_ethnic_minority", "sort_order")
 
@@ -37,8 +37,7 @@ def village_create(*, actor, **fields) -> Village:
 
 def village_update(*, actor, village: Village, **changes) -> Village:
     _ensure_commune_wide(actor)
-    if not villages_for(actor).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("You cannot edit records of this village."))
+    _ensure_village_allowed(actor, village)
     with transaction.atomic():
         village = Village.objects.select_for_update().get(pk=village.pk)
         audited_update(village, changes, actor=actor)

@@ -6,6 +6,7 @@ household through the scoped selector, ask for a reason, or admit commune-wide r
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from .. import selectors
@@ -57,6 +58,23 @@ class HouseholdScopedMixin(StaffMixin):
         ctx = super().get_context_data(**kwargs)
         ctx["household"] = self.household
         return ctx
+
+
+class MemberScopedMixin(HouseholdScopedMixin):
+    """Adds ``self.member``: an active member of the (active) household, or 404."""
+
+    allow_archived = False
+
+    def load_member(self):
+        return selectors.member_get_for(
+            user=self.request.user,
+            household=self.household,
+            pk=self.kwargs["member_pk"],
+        )
+
+    @cached_property
+    def member(self):
+        return self.load_member()
 
 
 class ConfirmReasonView(HouseholdScopedMixin, FormView):

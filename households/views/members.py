@@ -9,10 +9,15 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from .. import selectors, services
+from .. import services
 from ..forms import ChangeHeadForm, MemberForm
 from ..models import Relation
-from ._common import ConfirmReasonView, HouseholdScopedMixin, add_service_errors
+from ._common import (
+    ConfirmReasonView,
+    HouseholdScopedMixin,
+    MemberScopedMixin,
+    add_service_errors,
+)
 
 
 class MemberCreateView(HouseholdScopedMixin, FormView):
@@ -43,36 +48,24 @@ class MemberCreateView(HouseholdScopedMixin, FormView):
         return redirect(self.household)
 
 
-class MemberUpdateView(HouseholdScopedMixin, FormView):
-    allow_archived = False
+class MemberUpdateView(MemberScopedMixin, FormView):
     template_name = "households/member_form.html"
     form_class = MemberForm
 
-    def get_member(self):
-        if not hasattr(self, "_member"):
-            self._member = selectors.member_get_for(
-                user=self.request.user,
-                household=self.household,
-                pk=self.kwargs["member_pk"],
-            )
-        return self._member
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_member()
+        kwargs["instance"] = self.member
         return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["member"] = self.get_member()
+        ctx["member"] = self.member
         return ctx
 
     def form_valid(self, form):
-        member = selectors.member_get_for(
-            user=self.request.user,
-            household=self.household,
-            pk=self.kwargs["member_pk"],
-        )
+        # The ModelForm has already written the new values onto self.member; the service
+        # diffs against the stored row, so it gets a fresh copy.
+        member = self.load_member()
         changes = {k: form.cleaned_data[k] for k in form.changed_data}
         try:
             services.member_update(actor=self.request.user, member=member, **changes)
@@ -83,18 +76,9 @@ class MemberUpdateView(HouseholdScopedMixin, FormView):
         return redirect(self.household)
 
 
-class MemberRemoveView(ConfirmReasonView):
-    allow_archived = False
-
-    def get_member(self):
-        return selectors.member_get_for(
-            user=self.request.user,
-            household=self.household,
-            pk=self.kwargs["member_pk"],
-        )
-
+class MemberRemoveView(MemberScopedMixin, ConfirmReasonView):
     def get_context_data(self, **kwargs):
-        member = self.get_member()
+        member = self.member
         self.title = _("Remove %(name)s from the household") % {
             "name": member.full_name
         }
@@ -109,7 +93,7 @@ class MemberRemoveView(ConfirmReasonView):
         try:
             services.member_remove(
                 actor=self.request.user,
-                member=self.get_member(),
+                member=self.member,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -119,24 +103,19 @@ class MemberRemoveView(ConfirmReasonView):
         return redirect(self.household)
 
 
-class ChangeHeadView(ConfirmReasonView):
+class ChangeHeadView(MemberScopedMixin, ConfirmReasonView):
     """Make a member the head of household, saying what becomes of the current head."""
 
-    allow_archived = False
     form_class = ChangeHeadForm
 
-    def get_member(self):
-        member = selectors.member_get_for(
-            user=self.request.user,
-            household=self.household,
-            pk=self.kwargs["member_pk"],
-        )
+    def load_member(self):
+        member = super().load_member()
         if member.relation == Relation.HEAD:
-            raise Http404
+            raise Http404  # already the head: nothing to hand over
         return member
 
     def get_context_data(self, **kwargs):
-        member = self.get_member()
+        member = self.member
         self.title = _("Make %(name)s the head of household") % {
             "name": member.full_name
         }
@@ -152,7 +131,7 @@ class ChangeHeadView(ConfirmReasonView):
         try:
             new_head = services.household_change_head(
                 actor=self.request.user,
-                new_head=self.get_member(),
+                new_head=self.member,
                 former_head_relation=form.former_head_relation(),
                 reason=form.cleaned_data["reason"],
             )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
@@ -15,79 +16,81 @@ from ..models import PovertyReview, PovertyStatus
 from ._common import HouseholdScopedMixin, add_service_errors
 
 
-class ReviewCreateView(HouseholdScopedMixin, FormView):
+class _ProposeThenSaveView(HouseholdScopedMixin, FormView):
     """Two steps on one page: "Propose" shows the status the standard gives and why;
-    "Save" records it (or the official's override, with its reason)."""
-
-    allow_archived = False
+    "Save" calls ``save()`` (record or correct), whose errors land on the same page."""
 
     template_name = "households/review_form.html"
+    allow_archived = False
 
-    def get_form(self, form_class=None):
-        return ReviewForm(
-            self.request.POST or None,
-            year=self.default_year(),
-            initial={"year": self.default_year()},
-        )
-
-    def default_year(self) -> int:
-        return timezone.localdate().year
+    def review_year(self, form) -> int:
+        return form.cleaned_data["year"]
 
     def form_valid(self, form):
         d = form.cleaned_data
         try:
             standard, proposal = services.poverty_review_propose(
                 household=self.household,
-                year=d["year"],
+                year=self.review_year(form),
                 income_per_person=d["income_per_person"],
                 deprivations=d["deprivations"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
+        context = self.get_context_data(form=form, proposal=proposal, standard=standard)
         if self.request.POST.get("action") != "save":
-            return self.render_to_response(
-                self.get_context_data(form=form, proposal=proposal, standard=standard)
-            )
+            return self.render_to_response(context)
         try:
-            review = services.poverty_review_record(
-                actor=self.request.user,
-                household=self.household,
-                year=d["year"],
-                income_per_person=d["income_per_person"],
-                deprivations=d["deprivations"],
-                status=d["status"] or None,
-                override_reason=d["override_reason"],
-                notes=d["notes"],
-            )
+            message = self.save(form)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            return self.render_to_response(
-                self.get_context_data(form=form, proposal=proposal, standard=standard)
-            )
-        messages.success(
-            self.request,
-            _("The %(year)s review was recorded: %(status)s.")
-            % {"year": review.year, "status": PovertyStatus(review.status).label},
-        )
+            return self.render_to_response(context)
+        messages.success(self.request, message)
         return redirect(self.household)
 
 
-class ReviewUpdateView(HouseholdScopedMixin, FormView):
-    """Correct a recorded review: the same propose-then-save steps, plus a reason."""
+class ReviewCreateView(_ProposeThenSaveView):
+    """Record a household's review of a year (this year by default)."""
 
-    template_name = "households/review_form.html"
-    allow_archived = False
+    def get_form(self, form_class=None):
+        year = timezone.localdate().year
+        return ReviewForm(self.request.POST or None, year=year, initial={"year": year})
 
-    def get_review(self) -> PovertyReview:
+    def save(self, form) -> str:
+        d = form.cleaned_data
+        review = services.poverty_review_record(
+            actor=self.request.user,
+            household=self.household,
+            year=d["year"],
+            income_per_person=d["income_per_person"],
+            deprivations=d["deprivations"],
+            status=d["status"] or None,
+            override_reason=d["override_reason"],
+            notes=d["notes"],
+        )
+        return _("The %(year)s review was recorded: %(status)s.") % {
+            "year": review.year,
+            "status": PovertyStatus(review.status).label,
+        }
+
+
+class ReviewUpdateView(_ProposeThenSaveView):
+    """Correct a recorded review: the same two steps, its year fixed, plus a reason."""
+
+    @cached_property
+    def review(self) -> PovertyReview:
         return selectors.review_get_for(
             user=self.request.user,
             household=self.household,
             pk=self.kwargs["review_pk"],
         )
 
+    def review_year(self, form) -> int:
+        return self.review.year
+
     def get_form(self, form_class=None):
-        review = self.get_review()
+        review = self.review
         initial = {
             "year": review.year,
             "income_per_person": review.income_per_person,
@@ -102,41 +105,19 @@ class ReviewUpdateView(HouseholdScopedMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["review"] = self.get_review()
+        ctx["review"] = self.review
         return ctx
 
-    def form_valid(self, form):
-        review = self.get_review()
+    def save(self, form) -> str:
         d = form.cleaned_data
-        try:
-            standard, proposal = services.poverty_review_propose(
-                household=self.household,
-                year=review.year,
-                income_per_person=d["income_per_person"],
-                deprivations=d["deprivations"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        context = self.get_context_data(form=form, proposal=proposal, standard=standard)
-        if self.request.POST.get("action") != "save":
-            return self.render_to_response(context)
-        try:
-            services.poverty_review_correct(
-                actor=self.request.user,
-                review=review,
-                income_per_person=d["income_per_person"],
-                deprivations=d["deprivations"],
-                status=d["status"] or None,
-                override_reason=d["override_reason"],
-                notes=d["notes"],
-                reason=d["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_to_response(context)
-        messages.success(
-            self.request,
-            _("The %(year)s review was corrected.") % {"year": review.year},
+        services.poverty_review_correct(
+            actor=self.request.user,
+            review=self.review,
+            income_per_person=d["income_per_person"],
+            deprivations=d["deprivations"],
+            status=d["status"] or None,
+            override_reason=d["override_reason"],
+            notes=d["notes"],
+            reason=d["reason"],
         )
-        return redirect(self.household)
+        return _("The %(year)s review was corrected.") % {"year": self.review.year}
