@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _readable(value):
-    """Booleans as "yes"/"no" in the reader's language; everything else as stored."""
+    """Booleans as "yes"/"no" in the reader's language, lists joined (an empty one as a
+    dash); everything else as stored (years and amounts alike, so no separators)."""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
     return value
 
 

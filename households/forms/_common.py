@@ -61,6 +61,12 @@ class VNDField(forms.IntegerField):
         attrs.pop("min", None)
         return attrs
 
+    def prepare_value(self, value):
+        # Shown back the way it is typed: 1040000 -> "1.040.000".
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
     def to_python(self, value):
         if isinstance(value, str):
             value = re.sub(r"(?i)[\s.,]|vnd|đồng|đ|₫", "", value)

@@ -48,6 +48,10 @@ class HouseholdListView(StaffMixin, ListView):
         ctx["filter_form"] = self.get_filter_form()
         ctx["querystring"] = params.urlencode()
         ctx["filtered"] = any(v for k, v in params.items() if k != "sort")
+        # The filter panel opens by itself only when a filter (not just a search) is set.
+        ctx["filters_open"] = any(
+            v for k, v in params.items() if k not in ("q", "sort")
+        )
         return ctx
 
 

@@ -82,7 +82,7 @@ def test_the_correction_page_proposes_then_saves(official_client, review):
     url = reverse("households:review_update", args=[review.household_id, review.pk])
     page = official_client.get(url)
     assert page.status_code == 200
-    assert 'value="1200000"' in page.content.decode()
+    assert 'value="1.200.000"' in page.content.decode()  # shown as people write it
     data = {
         "income_per_person": 1_400_000,
         "deprivations": [d.pk for d in _indicators("latrine")],
