@@ -14,6 +14,7 @@ from eakutur.audit.selectors import audit_history_for
 
 from .. import selectors, services
 from ..forms import HouseholdFilterForm, HouseholdForm
+from ..panels import household_panels
 from ._common import (
     ConfirmReasonView,
     HouseholdScopedMixin,
@@ -110,6 +111,7 @@ class HouseholdDetailView(StaffMixin, TemplateView):
         )
         ctx["household"] = household
         ctx["history"] = audit_history_for(instance=household, limit=50)
+        ctx["panels"] = household_panels(user=self.request.user, household=household)
         ctx["this_year"] = timezone.localdate().year
         ctx["reviewed_this_year"] = any(
             r.year == ctx["this_year"] for r in household.review_history

@@ -1,0 +1,37 @@
+"""Checks every loan write starts with, and the transition guard."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import TRANSITIONS, Loan, LoanStatus
+
+
+def _ensure_transition(loan: Loan, target: str) -> None:
+    """Refuse a status change the pipeline does not allow, saying why."""
+    if target not in TRANSITIONS[loan.status]:
+        raise ValidationError(
+            _("A loan that is %(status)s cannot be %(action)s.")
+            % {
+                "status": loan.get_status_display(),
+                "action": _action(target),
+            },
+            code="illegal_transition",
+        )
+
+
+def _action(target: str) -> str:
+    labels = {
+        LoanStatus.APPROVED: _("approved"),
+        LoanStatus.DISBURSED: _("disbursed"),
+        LoanStatus.SETTLED: _("settled"),
+        LoanStatus.REJECTED: _("rejected"),
+    }
+    return str(labels.get(target, target))
+
+
+def _ensure_not_future(day: date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
