@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from households.selectors import village_list_for, village_totals
+from loans.selectors import loan_book_summary
 
 
 class StaffHomeView(LoginRequiredMixin, TemplateView):
@@ -14,6 +15,7 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
         villages = village_list_for(user=self.request.user)
         ctx["villages"] = villages
         ctx["totals"] = village_totals(villages)
+        ctx["loans"] = loan_book_summary(user=self.request.user)
         return ctx
 
 

@@ -392,3 +392,24 @@ def last_repayment_on(loan: Loan) -> date | None:
         .aggregate(last=Max("paid_on"))
         .get("last")
     )
+
+
+def loan_book_summary(*, user) -> dict[str, int]:
+    """The staff home's figures in one query: principal outstanding, overdue loans and
+    their outstanding, applications waiting for approval or disbursement."""
+    running = Q(status=LoanStatus.DISBURSED)
+    late = running & Q(due_on__lt=today())
+    return (
+        loans_for(user)
+        .order_by()
+        .aggregate(
+            outstanding=Sum("amount", filter=running, default=0)
+            - Sum("principal_repaid", filter=running, default=0),
+            overdue=Count("id", filter=late),
+            overdue_amount=Sum("amount", filter=late, default=0)
+            - Sum("principal_repaid", filter=late, default=0),
+            waiting=Count(
+                "id", filter=Q(status__in=(LoanStatus.APPLIED, LoanStatus.APPROVED))
+            ),
+        )
+    )
