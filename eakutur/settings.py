@@ -209,6 +209,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+# A disbursement list is saved inside the request (about 30 ms a row through the loan
+# services), so it is kept to what a request can do: a month of the commune is a few hundred.
+DISBURSEMENT_IMPORT_MAX_ROWS = env.int("DISBURSEMENT_IMPORT_MAX_ROWS", default=1_000)
 
 # --- Security (check --deploy is clean when HTTPS=true) ------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

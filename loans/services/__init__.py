@@ -3,6 +3,11 @@ audited, each checking the actor's village again (the views fetched the record t
 scoped selector; this is the second lock on the same door).
 """
 
+from .disbursements import (
+    disbursement_import_confirm,
+    disbursement_import_discard,
+    disbursement_import_upload,
+)
 from .groups import (
     GROUP_FIELDS,
     savings_group_add_member,
@@ -29,6 +34,9 @@ __all__ = [
     "GROUP_FIELDS",
     "LOAN_FIELDS",
     "AmountsDue",
+    "disbursement_import_confirm",
+    "disbursement_import_discard",
+    "disbursement_import_upload",
     "loan_amounts_due",
     "loan_apply",
     "loan_approve",
