@@ -7,14 +7,16 @@ the normal rate. Amounts are whole VND, rounded half up once, at the end.
 """
 
 import calendar
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from .models import OVERDUE_RATE_MULTIPLIER
 
-DAYS_IN_YEAR = Decimal(360)
+DAYS_IN_YEAR = 360
 
 
 def add_months(day: date, months: int) -> date:
@@ -25,8 +27,15 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _whole(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _whole(value: Fraction) -> int:
+    """Round half up to whole VND."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def _interest(weighted_balance_days: Fraction, annual_rate: Decimal) -> int:
+    """Interest on a sum of (balance × days) at ``annual_rate`` percent, computed exactly
+    (fractions, not 28-digit decimals) and rounded once, so 5,505.5 becomes 5,506."""
+    return _whole(weighted_balance_days * Fraction(annual_rate) / (100 * DAYS_IN_YEAR))
 
 
 def accrued_interest(
@@ -38,40 +47,35 @@ def accrued_interest(
     principal_payments: Iterable[tuple[date, int]],
     on: date,
 ) -> int:
-    """All interest the loan has earned from disbursement up to ``on`` (inclusive of
-    the days before ``on``), on the principal outstanding day by day.
+    """All interest the loan has earned from disbursement up to ``on`` (the days before
+    ``on``), on the principal outstanding day by day.
 
-    ``principal_payments`` are (date, principal) of the effective repayments (reversed
-    entries and their reversals left out, or both in: they cancel). A payment lowers the
-    balance from its own date on.
+    ``principal_payments`` are (date, principal) of the repayments, reversals included
+    (they cancel the entry they reverse). A payment lowers the balance from its own date.
     """
     if on <= disbursed_on:
         return 0
-    daily = Decimal(annual_rate) / 100 / DAYS_IN_YEAR
     changes: dict[date, int] = {}
     for paid_on, principal in principal_payments:
         if paid_on < on:
-            changes[max(paid_on, disbursed_on)] = (
-                changes.get(max(paid_on, disbursed_on), 0) + principal
-            )
-    balance, cursor, total = amount, disbursed_on, Decimal(0)
+            day = max(paid_on, disbursed_on)
+            changes[day] = changes.get(day, 0) + principal
+    balance, cursor, weighted = amount, disbursed_on, Fraction(0)
     for moment in [*sorted(changes), on]:
         if moment > cursor:
-            total += _interest_between(balance, daily, cursor, moment, due_on)
+            weighted += _balance_days(balance, cursor, moment, due_on)
             cursor = moment
         balance -= changes.get(moment, 0)
-    return _whole(total)
+    return _interest(weighted, annual_rate)
 
 
-def _interest_between(
-    balance: int, daily: Decimal, start: date, end: date, due_on: date
-) -> Decimal:
-    """Interest on ``balance`` for the days start ≤ d < end, at 130% after ``due_on``."""
+def _balance_days(balance: int, start: date, end: date, due_on: date) -> Fraction:
+    """balance × days for start ≤ d < end, days after ``due_on`` weighted at 130%."""
     if balance <= 0:
-        return Decimal(0)
+        return Fraction(0)
     normal_days = max(0, (min(end, due_on) - start).days)
     overdue_days = max(0, (end - max(start, due_on)).days)
-    return balance * daily * (normal_days + overdue_days * OVERDUE_RATE_MULTIPLIER)
+    return balance * (normal_days + overdue_days * Fraction(OVERDUE_RATE_MULTIPLIER))
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,12 @@ def repayment_schedule(
     the due date takes the rounding), interest estimated on the declining balance."""
     periods = max(1, -(-term_months // period_months))
     base = amount // periods
-    daily = Decimal(annual_rate) / 100 / DAYS_IN_YEAR
     due_on = add_months(disbursed_on, term_months)
     out, balance, start = [], amount, disbursed_on
     for i in range(1, periods + 1):
         end = due_on if i == periods else add_months(disbursed_on, i * period_months)
         principal = balance if i == periods else base
-        interest = _whole(balance * daily * (end - start).days)
+        interest = _interest(Fraction(balance * (end - start).days), annual_rate)
         balance -= principal
         out.append(Instalment(end, principal, interest, balance))
         start = end

@@ -8,7 +8,7 @@ so a village officer sees the loans of their villages only, and another village'
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,6 +79,23 @@ def programs_open() -> QuerySet[LoanProgram]:
     return LoanProgram.objects.active()
 
 
+def program_catalogue(*, user) -> list[tuple[LoanProgram, int, int]]:
+    """Every program, open ones first, with the number of the user's running loans under
+    it and their principal outstanding (two queries whatever the size)."""
+    running = (
+        loans_for(user)
+        .filter(status=LoanStatus.DISBURSED)
+        .order_by()
+        .values("program")
+        .annotate(
+            n=Count("id"), owed=Sum(F("amount") - F("principal_repaid"), default=0)
+        )
+    )
+    by_program = {row["program"]: (row["n"], row["owed"]) for row in running}
+    programs = LoanProgram.objects.order_by("-is_active", "sort_order", "code")
+    return [(p, *by_program.get(p.pk, (0, 0))) for p in programs]
+
+
 # --- Eligibility facts ----------------------------------------------------------------
 
 _RECENT_YEARS = 3  # "recently out of poverty" looks back three review years
@@ -133,7 +150,9 @@ def eligibility_for_household(
     order, judged for ``year`` (default: this year)."""
     programs = programs if programs is not None else list(programs_open())
     facts = facts_for_household(household, year=year)
-    verdicts = judge_many(((p.code, p.max_amount) for p in programs), facts)
+    # A per-month cap (student loans) is not a cap on what one household may owe.
+    caps = ((p.code, None if p.cap_is_per_month else p.max_amount) for p in programs)
+    verdicts = judge_many(caps, facts)
     return [(p, verdicts[p.code]) for p in programs]
 
 
@@ -167,10 +186,14 @@ SORTS = {
 def loan_list_for(*, user, filters: LoanFilters) -> QuerySet[Loan]:
     qs = loans_for(user)
     if filters.q:
-        for word in fold(filters.q).split():
+        # Names are matched folded ("Nguyen" finds "Nguyễn"); contract numbers both
+        # folded and as typed ("HĐ-2025/17").
+        for raw in filters.q.split():
+            word = fold(raw)
             qs = qs.filter(
                 Q(household__search_text__contains=word)
                 | Q(contract_number__icontains=word)
+                | Q(contract_number__icontains=raw)
             )
     if filters.status == OVERDUE:
         qs = qs.overdue(today())
@@ -196,7 +219,7 @@ def loan_totals(qs: QuerySet[Loan]) -> dict[str, int]:
     totals = qs.order_by().aggregate(
         loans=Count("id"),
         households=Count("household", distinct=True),
-        amount=Sum("amount", default=0),
+        total_amount=Sum("amount", default=0),
         outstanding=Sum(
             "amount",
             filter=Q(status=LoanStatus.DISBURSED),
@@ -204,6 +227,9 @@ def loan_totals(qs: QuerySet[Loan]) -> dict[str, int]:
         )
         - Sum("principal_repaid", filter=Q(status=LoanStatus.DISBURSED), default=0),
     )
+    # Named apart from the column while aggregating: Django resolves a later
+    # Sum("amount") to an aggregate of the same name.
+    totals["amount"] = totals.pop("total_amount")
     return totals
 
 
@@ -218,11 +244,15 @@ def loans_of_household(household: Household) -> list[Loan]:
 # --- Overdue ------------------------------------------------------------------------
 
 
-def overdue_loans_for(*, user, on: date | None = None) -> QuerySet[Loan]:
+def overdue_loans_for(
+    *, user, on: date | None = None, village: int | None = None
+) -> QuerySet[Loan]:
     """Overdue loans by village and savings group, the longest overdue first in each."""
+    qs = loans_for(user)
+    if village:
+        qs = qs.filter(household__village_id=village)
     return (
-        loans_for(user)
-        .overdue(on or today())
+        qs.overdue(on or today())
         .select_related("household__village", "program", "savings_group")
         .order_by(
             "household__village__sort_order",
@@ -241,10 +271,8 @@ def savings_group_list_for(*, user, village: int | None = None, q: str = ""):
     qs = savings_groups_for(user)
     if village:
         qs = qs.filter(village_id=village)
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q.strip()) | Q(leader_name__icontains=q.strip())
-        )
+    for word in fold(q).split():
+        qs = qs.filter(search_text__contains=word)
     return (
         qs.select_related("village")
         .annotate(
@@ -271,9 +299,13 @@ def savings_groups_of_village(village: Village) -> QuerySet[SavingsGroup]:
     return SavingsGroup.objects.active().filter(village=village).order_by("name")
 
 
-def household_choices_for(*, user, q: str, limit: int = 20) -> QuerySet[Household]:
+def household_choices_for(
+    *, user, q: str, village: int | None = None, limit: int = 20
+) -> QuerySet[Household]:
     """Households matching a code or name, for adding members to a group."""
     qs = households_for(user)
+    if village:
+        qs = qs.filter(village_id=village)
     for word in fold(q).split():
         qs = qs.filter(search_text__contains=word)
     return qs.select_related("village").order_by("code")[:limit]

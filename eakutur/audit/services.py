@@ -95,7 +95,12 @@ def audited_update(
     instance.full_clean()
     changed = diff(before, snapshot(instance, changes))
     if changed:
-        instance.save(update_fields=list(changes))
+        touched = [
+            f.name
+            for f in instance._meta.concrete_fields
+            if getattr(f, "auto_now", False)
+        ]
+        instance.save(update_fields=[*changes, *touched])
         audit_record(
             actor=actor,
             instance=instance,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Village
+from households.text import fold
 
 
 class Organisation(models.TextChoices):
@@ -42,6 +43,8 @@ class SavingsGroup(models.Model):
         related_name="savings_groups",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Name and leader folded ("hoi phu nu" finds "Hội Phụ nữ"), kept in step by save().
+    search_text = models.CharField(max_length=250, editable=False, db_index=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
 
     objects = SavingsGroupQuerySet.as_manager()
@@ -62,6 +65,13 @@ class SavingsGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.name} {self.leader_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "leader_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("loans:group_detail", args=[self.pk])

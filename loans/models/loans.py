@@ -72,7 +72,7 @@ class Eligibility(models.TextChoices):
 class LoanQuerySet(models.QuerySet):
     def with_outstanding(self) -> "LoanQuerySet":
         return self.annotate(
-            outstanding=ExpressionWrapper(
+            principal_outstanding=ExpressionWrapper(
                 F("amount") - F("principal_repaid"),
                 output_field=models.BigIntegerField(),
             )
@@ -228,7 +228,12 @@ class Loan(models.Model):
                 )
                 & (Q(disbursed_on__isnull=True) | Q(disbursed_on__gte=F("approved_on")))
                 & (Q(settled_on__isnull=True) | Q(settled_on__gte=F("disbursed_on")))
-                & (Q(rejected_on__isnull=True) | Q(rejected_on__gte=F("applied_on"))),
+                & (Q(rejected_on__isnull=True) | Q(rejected_on__gte=F("applied_on")))
+                & (
+                    Q(rejected_on__isnull=True)
+                    | Q(approved_on__isnull=True)
+                    | Q(rejected_on__gte=F("approved_on"))
+                ),
                 name="loan_dates_in_order",
                 violation_error_message=_(
                     "The dates are out of order: application, approval, "

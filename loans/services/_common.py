@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 from ..models import TRANSITIONS, Loan, LoanStatus
 
 
-def _ensure_transition(loan: Loan, target: str) -> None:
-    """Refuse a status change the pipeline does not allow, saying why."""
-    if target not in TRANSITIONS[loan.status]:
+def _ensure_transition(
+    loan: Loan, target: str, *, only_from: str | None = None
+) -> None:
+    """Refuse a status change the pipeline does not allow, saying why. ``only_from``
+    narrows the allowed starting status for one use case."""
+    allowed = target in TRANSITIONS[loan.status]
+    if not allowed or (only_from is not None and loan.status != only_from):
         raise ValidationError(
             _("A loan that is %(status)s cannot be %(action)s.")
             % {

@@ -197,6 +197,10 @@ def loan_reject(*, actor, loan: Loan, rejected_on: date, reason: str) -> Loan:
         raise ValidationError(
             {"rejected_on": _("A loan cannot be rejected before it was applied for.")}
         )
+    if loan.approved_on and rejected_on < loan.approved_on:
+        raise ValidationError(
+            {"rejected_on": _("A loan cannot be rejected before it was approved.")}
+        )
     return _status_change(
         loan,
         {
@@ -227,7 +231,8 @@ def loan_disburse(
     _ensure_village_allowed(actor, loan.household.village)
     if loan.status == LoanStatus.DISBURSED and loan.disbursed_on == disbursed_on:
         return loan
-    _ensure_transition(loan, LoanStatus.DISBURSED)
+    # Only an approved loan is paid out (settled → disbursed is a reversal's step).
+    _ensure_transition(loan, LoanStatus.DISBURSED, only_from=LoanStatus.APPROVED)
     _ensure_not_future(disbursed_on, "disbursed_on")
     if disbursed_on < loan.approved_on:
         raise ValidationError(
@@ -237,6 +242,16 @@ def loan_disburse(
     if due_on <= disbursed_on:
         raise ValidationError(
             {"due_on": _("The due date must come after the disbursement date.")}
+        )
+    longest = loan.max_term_months or loan.term_months
+    if due_on > add_months(disbursed_on, longest):
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "The due date is more than %(months)s months after the disbursement."
+                )
+                % {"months": longest}
+            }
         )
     changes = {
         "status": LoanStatus.DISBURSED,

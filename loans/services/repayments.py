@@ -95,12 +95,13 @@ def repayment_record(
     that date; the payment that clears the principal must clear the interest too, and
     settles the loan. A form's ``request_key`` makes a double submit record once.
     """
-    if request_key is not None:
-        done = Repayment.objects.filter(request_key=request_key).first()
-        if done is not None:
-            return done
     loan = _locked(loan)
     _ensure_village_allowed(actor, loan.household.village)
+    if request_key is not None:
+        # Looked up under the loan's lock: a concurrent first submit has committed.
+        done = Repayment.objects.filter(request_key=request_key, loan=loan).first()
+        if done is not None:
+            return done
     if loan.status != LoanStatus.DISBURSED:
         raise ValidationError(
             _("Repayments are recorded on disbursed loans; this loan is %(status)s.")
@@ -203,6 +204,14 @@ def repayment_reverse(*, actor, repayment: Repayment, reason: str) -> Repayment:
         raise ValidationError(_("This repayment has already been reversed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the repayment is reversed.")})
+    if loan.status == LoanStatus.SETTLED and repayment.principal == 0:
+        # The loan would stay settled yet owe interest no repayment could then collect.
+        raise ValidationError(
+            _(
+                "The loan is settled: reverse the repayment that settled it first, "
+                "then this one."
+            )
+        )
     reversal = Repayment(
         loan=loan,
         paid_on=repayment.paid_on,

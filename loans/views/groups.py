@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Sum
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -178,7 +177,9 @@ class GroupDetailView(GroupScopedMixin, TemplateView):
         if query:
             member_pks = {m.pk for m in members}
             candidates = list(
-                selectors.household_choices_for(user=self.request.user, q=query)
+                selectors.household_choices_for(
+                    user=self.request.user, q=query, village=group.village_id
+                )
             )
             for household in candidates:
                 household.is_member = household.pk in member_pks
@@ -288,32 +289,15 @@ class CatalogueEntry:
 
 
 def program_catalogue(user) -> list[CatalogueEntry]:
-    """Every program, open ones first, with the user's loans still running under each
-    (two queries whatever the size).
-
-    Belongs in ``loans.selectors`` next to ``programs_open``; kept here until it moves.
-    """
-    running = (
-        selectors.loans_for(user)
-        .filter(status=LoanStatus.DISBURSED)
-        .order_by()
-        .values("program")
-        .annotate(
-            n=Count("id"),
-            owed=Sum(F("amount") - F("principal_repaid"), default=0),
-        )
-    )
-    by_program = {row["program"]: row for row in running}
-    programs = LoanProgram.objects.order_by("-is_active", "sort_order", "code")
     return [
         CatalogueEntry(
             program=p,
             rate=_plain(p.annual_rate),
             overdue_rate=_plain(p.annual_rate * OVERDUE_RATE_MULTIPLIER),
-            loans_outstanding=by_program.get(p.pk, {}).get("n", 0),
-            outstanding=by_program.get(p.pk, {}).get("owed", 0),
+            loans_outstanding=n,
+            outstanding=owed,
         )
-        for p in programs
+        for p, n, owed in selectors.program_catalogue(user=user)
     ]
 
 

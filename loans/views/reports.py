@@ -42,10 +42,7 @@ class OverdueRow:
 def overdue_rows(*, user, village: int | None, today: date) -> list[OverdueRow]:
     """The overdue loans in the selector's order (village, group, longest overdue first),
     each with its group's and its village's outstanding for the subtotals."""
-    loans = selectors.overdue_loans_for(user=user, on=today)
-    if village:
-        loans = loans.filter(household__village_id=village)
-    loans = list(loans)
+    loans = list(selectors.overdue_loans_for(user=user, on=today, village=village))
     by_group: dict[tuple[int, int], int] = {}
     by_village: dict[int, int] = {}
     for loan in loans:
