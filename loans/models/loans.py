@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.models import Commune, Household
 
@@ -29,7 +30,8 @@ from .programs import LoanProgram
 
 
 class LoanStatus(models.TextChoices):
-    APPLIED = "applied", _("applied")
+    # A context of its own: a review import that is "applied" is worded differently.
+    APPLIED = "applied", pgettext_lazy("loan status", "applied")
     APPROVED = "approved", _("approved")
     DISBURSED = "disbursed", _("disbursed")
     SETTLED = "settled", _("settled")

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..models import TRANSITIONS, Loan, LoanStatus
 
@@ -27,11 +28,13 @@ def _ensure_transition(
 
 
 def _action(target: str) -> str:
+    # The verb after "cannot be": a context of its own, because in Vietnamese the
+    # action ("phê duyệt") is worded unlike the status ("đã phê duyệt").
     labels = {
-        LoanStatus.APPROVED: _("approved"),
-        LoanStatus.DISBURSED: _("disbursed"),
-        LoanStatus.SETTLED: _("settled"),
-        LoanStatus.REJECTED: _("rejected"),
+        LoanStatus.APPROVED: pgettext("loan action", "approved"),
+        LoanStatus.DISBURSED: pgettext("loan action", "disbursed"),
+        LoanStatus.SETTLED: pgettext("loan action", "settled"),
+        LoanStatus.REJECTED: pgettext("loan action", "rejected"),
     }
     return str(labels.get(target, target))
 
