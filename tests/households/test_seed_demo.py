@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from households import demo
-from households.management.commands import seed_demo
+from households.demo.plans import NEAR, POOR, transition_labels
 from households.models import (
     Commune,
     Crop,
@@ -83,9 +83,9 @@ def test_default_size_gives_buon_tieu_its_reported_figures():
     assert sum(sizes.values()) == demo.DEFAULT_HOUSEHOLDS == 8500
     assert sizes["Buôn Tiêu"] == 628
     spec = next(v for v in demo.VILLAGES if v.name == "Buôn Tiêu")
-    labels = seed_demo.transition_labels(random.Random(1), 628, spec.rates)
+    labels = transition_labels(random.Random(1), 628, spec.rates)
     in_2025 = Counter(label25 for _, label25 in labels)
-    assert (in_2025[seed_demo.POOR], in_2025[seed_demo.NEAR]) == (59, 73)
+    assert (in_2025[POOR], in_2025[NEAR]) == (59, 73)
 
 
 @pytest.mark.parametrize("total", [0, 1, 45, 46, 47, 600, 8501, 50000])
@@ -99,7 +99,7 @@ def test_transition_labels_are_one_per_household_at_every_size():
         rates = spec.rates or demo.PROFILES[spec.profile].rates
         for n in [*range(0, 12), 50, 119]:
             for seed in range(30):
-                labels = seed_demo.transition_labels(random.Random(seed), n, rates)
+                labels = transition_labels(random.Random(seed), n, rates)
                 assert len(labels) == n
 
 

@@ -100,7 +100,14 @@ def scratch_database():
 def reset_registry() -> None:
     """Remove every household, so that seed_demo generates the next size afresh."""
     from households.models import Household, Member, PovertyReview
+    from loans.models import Loan, Repayment, SavingsGroup
 
+    Repayment.objects.filter(
+        reverses__isnull=False
+    ).delete()  # before what they reverse
+    Repayment.objects.all().delete()
+    Loan.objects.all().delete()
+    SavingsGroup.objects.all().delete()
     PovertyReview.deprivations.through.objects.all().delete()
     PovertyReview.objects.all().delete()
     Member.objects.all().delete()
