@@ -94,10 +94,11 @@ def repayment_schedule(
     term_months: int,
     period_months: int = 12,
 ) -> list[Instalment]:
-    """The planned instalments: equal principal every ``period_months`` (the last one on
-    the due date takes the rounding), interest estimated on the declining balance."""
+    """The planned instalments: equal principal every ``period_months`` in whole thousands
+    of đồng, as the savings groups collect it (the last one, on the due date, takes the
+    rest), interest estimated on the declining balance."""
     periods = max(1, -(-term_months // period_months))
-    base = amount // periods
+    base = amount // periods // 1000 * 1000
     due_on = add_months(disbursed_on, term_months)
     out, balance, start = [], amount, disbursed_on
     for i in range(1, periods + 1):
