@@ -20,6 +20,19 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request to an /en/ page leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and the next
+    test's reverse() would then build /en/ URLs."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests render pages without running collectstatic first."""
     settings.STORAGES = {
