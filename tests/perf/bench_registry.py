@@ -1,4 +1,5 @@
-"""Benchmark of the household registry: seeding, list, search, detail, export.
+"""Benchmark of the household registry and the loan book: seeding, lists, search, detail,
+the period report, exports.
 
 Run it (after ``make test`` or ``make install compilemessages`` once), or ``make bench``::
 
@@ -134,13 +135,18 @@ def measure(client, url: str, runs: int) -> tuple[list[float], int, bytes]:
     return times, len(queries), content
 
 
+NINE_MONTHS = "/loans/report/?start=01/01/2025&end=30/09/2025"
+
+
 def bench_size(households: int, runs: int) -> list[tuple]:
     """The rows of the table for one commune size."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db.models import Count
     from django.test import Client
 
     from households.models import Household, Village
+    from loans.models import Loan
 
     reset_registry()
     started = time.perf_counter()
@@ -157,6 +163,8 @@ def bench_size(households: int, runs: int) -> list[tuple]:
     tieu = Village.objects.get(name="Buôn Tiêu")
     household = Household.objects.filter(village=tieu).order_by("code").first()
     page = min(50, -(-household_count // 25))  # the list shows 25 a page
+    # The loan with the most repayments: the detail page's worst case.
+    loan = Loan.objects.annotate(n=Count("repayments")).order_by("-n", "pk").first()
     pages = [
         (official, "household list", "/households/"),
         (official, "search 'nguyen van'", "/households/?q=nguyen+van"),
@@ -166,6 +174,12 @@ def bench_size(households: int, runs: int) -> list[tuple]:
         (official, "village list", "/households/villages/"),
         (official, "staff home", "/staff/"),
         (officer, "list, village officer", "/households/"),
+        (official, "loan list", "/loans/"),
+        (official, "loans overdue (filter)", "/loans/?status=overdue"),
+        (official, "loan detail", f"/loans/{loan.pk}/"),
+        (official, "overdue list", "/loans/overdue/"),
+        (official, "report 9 months 2025", NINE_MONTHS),
+        (officer, "loan list, village officer", "/loans/"),
     ]
     for client, label, url in pages:
         times, queries, _content = measure(client, url, runs)
@@ -179,6 +193,10 @@ def bench_size(households: int, runs: int) -> list[tuple]:
     tracemalloc.stop()
     note = f"{len(content) / 1e6:.1f} MB file, peak {peak / 1e6:.0f} MB Python"
     rows.append((size, "xlsx export, commune", times[0], times[0], queries, note))
+
+    times, queries, content = measure(official, "/loans/export.xlsx", 1)
+    note = f"{Loan.objects.count():,} loans, {len(content) / 1e6:.1f} MB file"
+    rows.append((size, "xlsx export, all loans", times[0], times[0], queries, note))
     return rows
 
 
