@@ -3,6 +3,7 @@ audited, each checking the actor's village again (the views fetched the record t
 scoped selector; this is the second lock on the same door).
 """
 
+from ._common import loan_action_refusal
 from .disbursements import (
     disbursement_import_confirm,
     disbursement_import_discard,
@@ -37,6 +38,7 @@ __all__ = [
     "disbursement_import_confirm",
     "disbursement_import_discard",
     "disbursement_import_upload",
+    "loan_action_refusal",
     "loan_amounts_due",
     "loan_apply",
     "loan_approve",

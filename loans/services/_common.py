@@ -10,21 +10,18 @@ from django.utils.translation import pgettext
 from ..models import TRANSITIONS, Loan, LoanStatus
 
 
-def _ensure_transition(
-    loan: Loan, target: str, *, only_from: str | None = None
-) -> None:
-    """Refuse a status change the pipeline does not allow, saying why. ``only_from``
-    narrows the allowed starting status for one use case."""
-    allowed = target in TRANSITIONS[loan.status]
-    if not allowed or (only_from is not None and loan.status != only_from):
-        raise ValidationError(
-            _("A loan that is %(status)s cannot be %(action)s.")
-            % {
-                "status": loan.get_status_display(),
-                "action": _action(target),
-            },
-            code="illegal_transition",
-        )
+def _ensure_transition(loan: Loan, target: str) -> None:
+    """Refuse a status change the pipeline does not allow, saying why."""
+    if target not in TRANSITIONS[loan.status]:
+        _refuse(loan, target)
+
+
+def _refuse(loan: Loan, target: str) -> None:
+    raise ValidationError(
+        _("A loan that is %(status)s cannot be %(action)s.")
+        % {"status": loan.get_status_display(), "action": _action(target)},
+        code="illegal_transition",
+    )
 
 
 def _action(target: str) -> str:
@@ -42,3 +39,28 @@ def _action(target: str) -> str:
 def _ensure_not_future(day: date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
+
+
+# What an official may ask for, from which status. TRANSITIONS also holds the steps only
+# repayments make (disbursed → settled, and back on a reversal).
+ACTIONS_FROM: dict[str, frozenset[str]] = {
+    LoanStatus.APPROVED: frozenset({LoanStatus.APPLIED}),
+    LoanStatus.REJECTED: frozenset({LoanStatus.APPLIED, LoanStatus.APPROVED}),
+    LoanStatus.DISBURSED: frozenset({LoanStatus.APPROVED}),
+}
+
+
+def loan_action_refusal(loan: Loan, target: str) -> list[str]:
+    """Why an official cannot move ``loan`` to ``target`` now (empty when they can):
+    the same message the service raises, for pages that show it before the POST."""
+    try:
+        _ensure_action(loan, target)
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
+def _ensure_action(loan: Loan, target: str) -> None:
+    if loan.status not in ACTIONS_FROM.get(target, frozenset()):
+        _refuse(loan, target)
+    _ensure_transition(loan, target)

@@ -19,7 +19,7 @@ from ..eligibility import Outcome
 from ..interest import add_months
 from ..models import Eligibility, Loan, LoanProgram, LoanStatus, SavingsGroup
 from ..selectors import eligibility_for_household
-from ._common import _ensure_not_future, _ensure_transition
+from ._common import _ensure_action, _ensure_not_future
 
 LOAN_FIELDS = (
     "program",
@@ -164,7 +164,7 @@ def loan_approve(*, actor, loan: Loan, approved_on: date) -> Loan:
     """Approve, copying the program's rate, cap and longest term onto the loan."""
     loan = _locked(loan)
     _ensure_village_allowed(actor, loan.household.village)
-    _ensure_transition(loan, LoanStatus.APPROVED)
+    _ensure_action(loan, LoanStatus.APPROVED)
     _ensure_not_future(approved_on, "approved_on")
     if approved_on < loan.applied_on:
         raise ValidationError(
@@ -189,7 +189,7 @@ def loan_approve(*, actor, loan: Loan, approved_on: date) -> Loan:
 def loan_reject(*, actor, loan: Loan, rejected_on: date, reason: str) -> Loan:
     loan = _locked(loan)
     _ensure_village_allowed(actor, loan.household.village)
-    _ensure_transition(loan, LoanStatus.REJECTED)
+    _ensure_action(loan, LoanStatus.REJECTED)
     _ensure_not_future(rejected_on, "rejected_on")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the loan is rejected.")})
@@ -232,7 +232,7 @@ def loan_disburse(
     if loan.status == LoanStatus.DISBURSED and loan.disbursed_on == disbursed_on:
         return loan
     # Only an approved loan is paid out (settled → disbursed is a reversal's step).
-    _ensure_transition(loan, LoanStatus.DISBURSED, only_from=LoanStatus.APPROVED)
+    _ensure_action(loan, LoanStatus.DISBURSED)
     _ensure_not_future(disbursed_on, "disbursed_on")
     if disbursed_on < loan.approved_on:
         raise ValidationError(

@@ -18,7 +18,7 @@ from .. import selectors
 from ..eligibility import Outcome
 from ..interest import repayment_schedule
 from ..models import Eligibility, Loan, LoanStatus
-from ..services._common import _ensure_transition
+from ..services import loan_action_refusal
 
 BADGES = {
     LoanStatus.APPLIED: "text-bg-info",
@@ -65,11 +65,7 @@ def mark_status(loans, today: date) -> None:
 
 def transition_refused(loan: Loan, target: str) -> list[str]:
     """The service's own message when ``loan`` cannot move to ``target``, else []."""
-    try:
-        _ensure_transition(loan, target)
-    except ValidationError as exc:
-        return exc.messages
-    return []
+    return loan_action_refusal(loan, target)
 
 
 @dataclass(frozen=True)
