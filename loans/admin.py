@@ -49,7 +49,8 @@ class LoanProgramAdmin(ReferenceDataAdmin):
                     "who_qualifies_vi",
                     "who_qualifies_en",
                     "source",
-                    "confidence",
+                    "confidence_vi",
+                    "confidence_en",
                 )
             },
         ),

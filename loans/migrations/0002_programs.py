@@ -29,7 +29,8 @@ def load(apps, schema_editor):
                     "who_qualifies_vi": row["who_qualifies_vi"],
                     "who_qualifies_en": row["who_qualifies_en"],
                     "source": row["source"],
-                    "confidence": row["confidence"],
+                    "confidence_vi": row["confidence_vi"],
+                    "confidence_en": row["confidence_en"],
                     "sort_order": order,
                 },
             )

@@ -59,8 +59,11 @@ class LoanProgram(models.Model):
     who_qualifies_vi = models.TextField(_("who qualifies (Vietnamese)"))
     who_qualifies_en = models.TextField(_("who qualifies (English)"))
     source = models.CharField(_("legal source"), max_length=300, blank=True)
-    confidence = models.CharField(
-        _("what is still unconfirmed"), max_length=200, blank=True
+    confidence_vi = models.CharField(
+        _("what is still unconfirmed (Vietnamese)"), max_length=200, blank=True
+    )
+    confidence_en = models.CharField(
+        _("what is still unconfirmed (English)"), max_length=200, blank=True
     )
     is_active = models.BooleanField(
         _("open for new applications"),
@@ -100,6 +103,10 @@ class LoanProgram(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if english_active() else self.name_vi
+
+    @property
+    def confidence(self) -> str:
+        return self.confidence_en if english_active() else self.confidence_vi
 
     @property
     def who_qualifies(self) -> str:
