@@ -48,7 +48,8 @@ class LoanProgramAdmin(ReferenceDataAdmin):
                 "fields": (
                     "who_qualifies_vi",
                     "who_qualifies_en",
-                    "source",
+                    "source_vi",
+                    "source_en",
                     "confidence_vi",
                     "confidence_en",
                 )

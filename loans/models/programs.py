@@ -58,7 +58,12 @@ class LoanProgram(models.Model):
     )
     who_qualifies_vi = models.TextField(_("who qualifies (Vietnamese)"))
     who_qualifies_en = models.TextField(_("who qualifies (English)"))
-    source = models.CharField(_("legal source"), max_length=300, blank=True)
+    source_vi = models.CharField(
+        _("legal source (Vietnamese)"), max_length=300, blank=True
+    )
+    source_en = models.CharField(
+        _("legal source (English)"), max_length=300, blank=True
+    )
     confidence_vi = models.CharField(
         _("what is still unconfirmed (Vietnamese)"), max_length=200, blank=True
     )
@@ -103,6 +108,10 @@ class LoanProgram(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if english_active() else self.name_vi
+
+    @property
+    def source(self) -> str:
+        return self.source_en if english_active() else self.source_vi
 
     @property
     def confidence(self) -> str:

@@ -364,3 +364,65 @@ def test_english_is_served_under_en(official_client, populated):
 def test_english_links_stay_in_english(official_client, populated):
     page = official_client.get("/en/households/").content.decode()
     assert f'href="/en/households/{populated.pk}/"' in page
+
+
+@pytest.fixture
+def loan_book(official, populated):
+    """A loan in every state a page shows: applied, approved, disbursed with a repayment
+    and its reversal, overdue."""
+    from datetime import date
+
+    from loans import services
+    from tests.factories.loans import LoanFactory, SavingsGroupFactory, disbursed_loan
+
+    group = SavingsGroupFactory(village=populated.village, name="Tổ Hội Nông dân số 1")
+    applied = LoanFactory(household=populated, savings_group=group)
+    approved = LoanFactory(household=populated, savings_group=group, status="approved")
+    running = disbursed_loan(
+        household=populated,
+        savings_group=group,
+        disbursed_on=date(THIS_YEAR - 3, 3, 10),
+        term_months=12,
+        contract_number="HĐ-0001",
+    )
+    paid = services.repayment_record(
+        actor=official,
+        loan=running,
+        paid_on=date(THIS_YEAR - 3, 9, 10),
+        principal=1_000_000,
+        interest=0,
+    )
+    services.repayment_reverse(actor=official, repayment=paid, reason="Ghi nhầm")
+    return group, applied, approved, running, paid
+
+
+def test_loan_pages_show_no_english_in_vietnamese(
+    catalogue, official_client, populated, loan_book
+):
+    group, applied, approved, running, _paid = loan_book
+    pages = [
+        "/loans/",
+        "/loans/?status=overdue&q=nguyen",
+        "/loans/?disbursed_from=31/02/2025",  # a filter error
+        f"/loans/apply/{populated.pk}/",
+        f"/loans/{applied.pk}/",
+        f"/loans/{applied.pk}/approve/",
+        f"/loans/{applied.pk}/reject/",
+        f"/loans/{approved.pk}/disburse/",
+        f"/loans/{running.pk}/",
+        f"/loans/{running.pk}/repayments/new/",
+        f"/loans/{running.pk}/approve/",  # refused: the service's message
+        "/loans/overdue/",
+        "/loans/groups/",
+        "/loans/groups/new/",
+        f"/loans/groups/{group.pk}/",
+        f"/loans/groups/{group.pk}/edit/",
+        f"/loans/groups/{group.pk}/?member_q=nguyen",
+        "/loans/programs/",
+        "/loans/report/",
+        "/loans/report/?start=01/01/2025&end=30/09/2025",
+        "/loans/report/?start=30/09/2025&end=01/01/2025",  # end before start
+        "/loans/import/",
+    ]
+    for url in pages:
+        assert_no_english(official_client.get(url), catalogue, url)
