@@ -133,7 +133,8 @@ def last_repayment_on(loan: Loan) -> date | None:
 
 def loan_book_summary(*, user) -> dict[str, int]:
     """The staff home's figures in one query: principal outstanding, overdue loans and
-    their outstanding, applications waiting for approval or disbursement."""
+    their outstanding, applications waiting for approval, approved loans waiting for
+    the payout."""
     running = Q(status=LoanStatus.DISBURSED)
     late = running & Q(due_on__lt=today())
     return (
@@ -145,8 +146,7 @@ def loan_book_summary(*, user) -> dict[str, int]:
             overdue=Count("id", filter=late),
             overdue_amount=Sum("amount", filter=late, default=0)
             - Sum("principal_repaid", filter=late, default=0),
-            waiting=Count(
-                "id", filter=Q(status__in=(LoanStatus.APPLIED, LoanStatus.APPROVED))
-            ),
+            to_approve=Count("id", filter=Q(status=LoanStatus.APPLIED)),
+            to_disburse=Count("id", filter=Q(status=LoanStatus.APPROVED)),
         )
     )
