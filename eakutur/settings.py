@@ -98,8 +98,13 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A busy timeout lets the web server, worker and beat share one SQLite file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A busy timeout lets the web server, worker and beat share one SQLite file. SQLite
+    # ignores SELECT ... FOR UPDATE; IMMEDIATE transactions take the write lock when
+    # atomic() starts, so two writers queue (for up to the timeout) instead of one
+    # failing with "database is locked" halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE"
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

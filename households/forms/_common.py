@@ -47,12 +47,22 @@ def _friendly_empty_choices(form: forms.BaseForm) -> None:
             ]
 
 
+# No amount the commune records comes near this (a business job-creation loan is at most
+# 2 billion đồng); anything above is a typing slip, and the database's 64-bit integer
+# would refuse it with a message no official should see.
+VND_MAX = 10**12
+
+
 class VNDField(forms.IntegerField):
     """Whole đồng, typed the way people write money: "1.200.000", "1 200 000 đ"."""
 
     widget = forms.TextInput
+    default_error_messages = {
+        "max_value": _("That amount is too large; check the number of zeros."),
+    }
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", VND_MAX)
         super().__init__(min_value=0, **kwargs)
 
     def widget_attrs(self, widget):

@@ -157,8 +157,16 @@ def students(facts: HouseholdFacts) -> Verdict:
     if count <= 0:
         reason = _("No member studies at a vocational school, college or university.")
         return Outcome.DOES_NOT, [reason]
-    status, _year = _latest(facts)
+    status, review_year = _latest(facts)
     params = {"count": count, "status": _name(status)}
+    if status in LISTED and review_year != facts.year:
+        # On an older list: the list of the check's year decides, as for the poor loan.
+        reason = _(
+            "A member is studying; the household was %(status)s in the %(review_year)s "
+            "review, and the %(year)s list decides."
+        )
+        params.update(review_year=review_year, year=facts.year)
+        return Outcome.MAY_QUALIFY, [reason % params]
     if status in LISTED:
         reason = ngettext(
             "%(count)s member is studying and the household is %(status)s → "

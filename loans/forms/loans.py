@@ -96,6 +96,10 @@ class LoanApplyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Made on GET and sent back with the POST: a double submit enters one application.
+    request_key = forms.UUIDField(
+        widget=forms.HiddenInput, initial=uuid.uuid4, required=False
+    )
 
     def __init__(self, *args, programs, savings_groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +120,7 @@ class LoanApplyForm(forms.Form):
             "contract_number",
             "override_reason",
             "notes",
+            "request_key",
         )
 
     def clean_contract_number(self):

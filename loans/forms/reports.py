@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-EARLIEST = date(2000, 1, 1)
+from ..models import EARLIEST_DATE
+
+EARLIEST = EARLIEST_DATE  # the first date any loan may carry
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 

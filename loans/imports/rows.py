@@ -15,12 +15,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households.forms._common import VND_MAX
 from households.imports.columns import _display, _norm, _text
 from households.imports.rows import _to_amount
 from households.text import fold
 
 from ..interest import add_months
-from ..models import Loan, Purpose
+from ..models import EARLIEST_DATE, Loan, Purpose
 from .columns import (
     AMOUNT,
     CODE,
@@ -172,6 +173,9 @@ def _parse_row(number: int, values: tuple, layout: _Layout, purposes: dict) -> d
         _add_error(row, title(AMOUNT.key), problem % {"value": _display(raw)})
     elif amount <= 0:
         _add_error(row, title(AMOUNT.key), _("the amount must be more than zero."))
+    elif amount > VND_MAX:
+        problem = _("%(value)s is too large; check the number of zeros.")
+        _add_error(row, title(AMOUNT.key), problem % {"value": _display(raw)})
     else:
         row["amount"] = amount
 
@@ -209,6 +213,11 @@ def _parse_row(number: int, values: tuple, layout: _Layout, purposes: dict) -> d
             "date": disbursed.strftime("%d/%m/%Y")
         }
         _add_error(row, title(DISBURSED.key), problem)
+    elif disbursed < EARLIEST_DATE:
+        problem = _("%(date)s is before 01/01/2000; check the year.") % {
+            "date": disbursed.strftime("%d/%m/%Y")
+        }
+        _add_error(row, title(DISBURSED.key), problem)
     else:
         row["disbursed_on"] = disbursed.isoformat()
 
@@ -224,6 +233,16 @@ def _parse_row(number: int, values: tuple, layout: _Layout, purposes: dict) -> d
     elif disbursed and due <= disbursed:
         problem = _("the due date must come after the disbursement date.")
         _add_error(row, title(DUE.key), problem)
+    elif (
+        disbursed
+        and row["term_months"]
+        and due > add_months(disbursed, row["term_months"])
+    ):
+        problem = _(
+            "the due date is more than the term (%(months)s months) after the "
+            "disbursement."
+        )
+        _add_error(row, title(DUE.key), problem % {"months": row["term_months"]})
     else:
         row["due_on"] = due.isoformat()
         row["due_given"] = True

@@ -5,6 +5,7 @@ and their repayments, and the uploaded disbursement lists between preview and co
 from .groups import Organisation, SavingsGroup, SavingsGroupQuerySet
 from .imports import DisbursementImport, DisbursementImportStatus
 from .loans import (
+    EARLIEST_DATE,
     TRANSITIONS,
     Eligibility,
     Loan,
@@ -16,6 +17,7 @@ from .loans import (
 from .programs import OVERDUE_RATE_MULTIPLIER, LoanProgram, LoanProgramQuerySet
 
 __all__ = [
+    "EARLIEST_DATE",
     "OVERDUE_RATE_MULTIPLIER",
     "TRANSITIONS",
     "DisbursementImport",

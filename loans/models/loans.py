@@ -28,6 +28,10 @@ from households.models import Commune, Household
 from .groups import SavingsGroup
 from .programs import LoanProgram
 
+# Loans recorded in the portal are this century's: an earlier date is a typing mistake
+# (the period report refuses the same dates).
+EARLIEST_DATE = date(2000, 1, 1)
+
 
 class LoanStatus(models.TextChoices):
     # A context of its own: a review import that is "applied" is worded differently.
@@ -173,6 +177,8 @@ class Loan(models.Model):
         max_length=300,
         blank=True,
     )
+    # A random key from the application form: a double-submitted form enters one loan.
+    request_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     principal_repaid = models.BigIntegerField(_("principal repaid"), default=0)
     interest_paid = models.BigIntegerField(_("interest paid"), default=0)
     notes = models.CharField(_("notes"), max_length=500, blank=True)

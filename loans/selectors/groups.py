@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from households.models import Household, Village
-from households.selectors import households_for
+from households.selectors import households_for, villages_for
 from households.text import fold
 
 from ..models import (
@@ -11,7 +11,7 @@ from ..models import (
     LoanStatus,
     SavingsGroup,
 )
-from .scope import savings_groups_for
+from .scope import loans_for, savings_groups_for
 
 # --- Savings groups -------------------------------------------------------------------
 
@@ -34,13 +34,22 @@ def savings_group_list_for(*, user, village: int | None = None, q: str = ""):
     )
 
 
-def savings_group_members(group: SavingsGroup) -> QuerySet[Household]:
-    return group.members.select_related("village").order_by("code")
+def savings_group_members(group: SavingsGroup, *, user) -> QuerySet[Household]:
+    """The group's member households the user may see: a member that has moved to a
+    village outside the user's scope is not shown to them (nor its loans below)."""
+    return (
+        group.members.filter(village__in=villages_for(user).values("pk"))
+        .select_related("village")
+        .order_by("code")
+    )
 
 
-def savings_group_loans(group: SavingsGroup) -> QuerySet[Loan]:
-    return group.loans.select_related("household", "program").order_by(
-        "-applied_on", "-id"
+def savings_group_loans(group: SavingsGroup, *, user) -> QuerySet[Loan]:
+    return (
+        loans_for(user)
+        .filter(savings_group=group)
+        .select_related("household", "program")
+        .order_by("-applied_on", "-id")
     )
 
 

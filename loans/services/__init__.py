@@ -28,6 +28,7 @@ from .repayments import (
     AmountsDue,
     loan_amounts_due,
     repayment_record,
+    repayment_reversal_refusal,
     repayment_reverse,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "loan_disburse",
     "loan_reject",
     "repayment_record",
+    "repayment_reversal_refusal",
     "repayment_reverse",
     "savings_group_add_member",
     "savings_group_create",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..models import TRANSITIONS, Loan, LoanStatus
+from ..models import EARLIEST_DATE, TRANSITIONS, Loan, LoanStatus
 
 
 def _ensure_transition(loan: Loan, target: str) -> None:
@@ -36,9 +36,13 @@ def _action(target: str) -> str:
     return str(labels.get(target, target))
 
 
-def _ensure_not_future(day: date, field: str) -> None:
+def _ensure_plausible_date(day: date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
+    if day < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("Dates before 01/01/2000 are not accepted; check the year.")}
+        )
 
 
 # What an official may ask for, from which status. TRANSITIONS also holds the steps only

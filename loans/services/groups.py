@@ -81,6 +81,7 @@ def savings_group_remove_member(
     *, actor, group: SavingsGroup, household: Household, reason: str
 ) -> None:
     _ensure_village_allowed(actor, group.village)
+    _ensure_village_allowed(actor, household.village)  # it may have moved since
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the household leaves the group.")})
     running = group.loans.filter(

@@ -3,6 +3,7 @@ program's terms copied), rejection and disbursement. Each function locks the loa
 the transition, validates, saves only what changed and writes the audit history.
 """
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from ..eligibility import Outcome
 from ..interest import add_months
 from ..models import Eligibility, Loan, LoanProgram, LoanStatus, SavingsGroup
 from ..selectors import eligibility_for_household
-from ._common import _ensure_action, _ensure_not_future
+from ._common import _ensure_action, _ensure_plausible_date
 
 LOAN_FIELDS = (
     "program",
@@ -85,10 +86,12 @@ def loan_apply(
     override_reason: str = "",
     contract_number: str = "",
     notes: str = "",
+    request_key: uuid.UUID | None = None,
 ) -> Loan:
     """Enter an application. The program's rule judges the household; when it does not
     say "qualifies", the official must give a reason, recorded with the verdict. The
     household joins the savings group if it is not a member yet (the bank lends to members).
+    A form's ``request_key`` makes a double submit enter one application.
     """
     household = (
         Household.objects.select_for_update()
@@ -96,13 +99,25 @@ def loan_apply(
         .get(pk=household.pk)
     )
     _ensure_village_allowed(actor, household.village)
+    if request_key is not None:
+        # Looked up under the household's lock: a concurrent first submit has committed.
+        done = Loan.objects.filter(request_key=request_key).first()
+        if done is not None:
+            if done.household_id == household.pk and done.program_id == program.pk:
+                return done  # the same form sent twice
+            raise ValidationError(
+                _(
+                    "This form has already entered an application. Open the "
+                    "application form again to enter another one."
+                )
+            )
     _ensure_active(household)
     if not program.is_active:
         raise ValidationError(
             {"program": _("This program is retired and takes no new applications.")}
         )
     _ensure_group_fits(household, savings_group)
-    _ensure_not_future(applied_on, "applied_on")
+    _ensure_plausible_date(applied_on, "applied_on")
     loan_check_terms(program=program, amount=amount, term_months=term_months)
     with translation.override("vi"):  # the stored verdict is part of the record
         [(_program, judgement)] = eligibility_for_household(
@@ -136,9 +151,10 @@ def loan_apply(
         if judgement.outcome != Outcome.QUALIFIES
         else "",
         notes=notes,
+        request_key=request_key,
         created_by=actor,
     )
-    loan.full_clean()
+    loan.full_clean(validate_unique=False)  # the key was checked above
     loan.save()
     savings_group.members.add(household)
     audit_created(actor=actor, instance=loan, fields=LOAN_FIELDS, parent=household)
@@ -165,7 +181,7 @@ def loan_approve(*, actor, loan: Loan, approved_on: date) -> Loan:
     loan = _locked(loan)
     _ensure_village_allowed(actor, loan.household.village)
     _ensure_action(loan, LoanStatus.APPROVED)
-    _ensure_not_future(approved_on, "approved_on")
+    _ensure_plausible_date(approved_on, "approved_on")
     if approved_on < loan.applied_on:
         raise ValidationError(
             {"approved_on": _("A loan cannot be approved before it was applied for.")}
@@ -190,7 +206,7 @@ def loan_reject(*, actor, loan: Loan, rejected_on: date, reason: str) -> Loan:
     loan = _locked(loan)
     _ensure_village_allowed(actor, loan.household.village)
     _ensure_action(loan, LoanStatus.REJECTED)
-    _ensure_not_future(rejected_on, "rejected_on")
+    _ensure_plausible_date(rejected_on, "rejected_on")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the loan is rejected.")})
     if rejected_on < loan.applied_on:
@@ -233,7 +249,7 @@ def loan_disburse(
         return loan
     # Only an approved loan is paid out (settled → disbursed is a reversal's step).
     _ensure_action(loan, LoanStatus.DISBURSED)
-    _ensure_not_future(disbursed_on, "disbursed_on")
+    _ensure_plausible_date(disbursed_on, "disbursed_on")
     if disbursed_on < loan.approved_on:
         raise ValidationError(
             {"disbursed_on": _("A loan cannot be paid out before it was approved.")}
@@ -243,14 +259,14 @@ def loan_disburse(
         raise ValidationError(
             {"due_on": _("The due date must come after the disbursement date.")}
         )
-    longest = loan.max_term_months or loan.term_months
-    if due_on > add_months(disbursed_on, longest):
+    if due_on > add_months(disbursed_on, loan.term_months):
         raise ValidationError(
             {
                 "due_on": _(
-                    "The due date is more than %(months)s months after the disbursement."
+                    "The due date is more than the term (%(months)s months) after "
+                    "the disbursement."
                 )
-                % {"months": longest}
+                % {"months": loan.term_months}
             }
         )
     changes = {

@@ -21,7 +21,7 @@ from households.services import _ensure_village_allowed
 
 from ..interest import accrued_interest
 from ..models import Loan, LoanStatus, Repayment
-from ._common import _ensure_not_future, _ensure_transition
+from ._common import _ensure_plausible_date, _ensure_transition
 
 REPAYMENT_FIELDS = ("paid_on", "principal", "interest", "reason")
 
@@ -99,15 +99,29 @@ def repayment_record(
     _ensure_village_allowed(actor, loan.household.village)
     if request_key is not None:
         # Looked up under the loan's lock: a concurrent first submit has committed.
-        done = Repayment.objects.filter(request_key=request_key, loan=loan).first()
+        done = Repayment.objects.filter(request_key=request_key).first()
         if done is not None:
-            return done
+            if (done.loan_id, done.paid_on, done.principal, done.interest) == (
+                loan.pk,
+                paid_on,
+                principal,
+                interest,
+            ):
+                return done  # the same form sent twice: recorded once
+            # The same form sent again with other figures (the Back button): never
+            # drop the second payment silently.
+            raise ValidationError(
+                _(
+                    "This form has already recorded a repayment. Open the repayment "
+                    "form again to record another one."
+                )
+            )
     if loan.status != LoanStatus.DISBURSED:
         raise ValidationError(
             _("Repayments are recorded on disbursed loans; this loan is %(status)s.")
             % {"status": loan.get_status_display()}
         )
-    _ensure_not_future(paid_on, "paid_on")
+    _ensure_plausible_date(paid_on, "paid_on")
     if paid_on < loan.disbursed_on:
         raise ValidationError(
             {"paid_on": _("A repayment cannot come before the disbursement.")}
@@ -150,7 +164,7 @@ def repayment_record(
         request_key=request_key,
         recorded_by=actor,
     )
-    repayment.full_clean()
+    repayment.full_clean(validate_unique=False)  # the key was checked above
     repayment.save()
     _move_totals(loan, principal, interest, paid_on=paid_on, actor=actor)
     audit_created(actor=actor, instance=repayment, fields=REPAYMENT_FIELDS, parent=loan)
@@ -190,6 +204,26 @@ def _move_totals(loan: Loan, principal: int, interest: int, *, paid_on, actor) -
         )
 
 
+def repayment_reversal_refusal(
+    loan: Loan, repayment: Repayment, *, already_reversed: bool
+) -> list[str]:
+    """Why ``repayment`` cannot be reversed now (empty when it can): for the service and
+    for the pages that offer the button."""
+    if repayment.is_reversal:
+        return [_("A reversal cannot itself be reversed.")]
+    if already_reversed:
+        return [_("This repayment has already been reversed.")]
+    if loan.status == LoanStatus.SETTLED and repayment.principal == 0:
+        # The loan would stay settled yet owe interest no repayment could then collect.
+        return [
+            _(
+                "The loan is settled: reverse the repayment that settled it first, "
+                "then this one."
+            )
+        ]
+    return []
+
+
 @transaction.atomic
 def repayment_reverse(*, actor, repayment: Repayment, reason: str) -> Repayment:
     """Cancel a repayment entered by mistake with an entry of the opposite amounts,
@@ -198,20 +232,15 @@ def repayment_reverse(*, actor, repayment: Repayment, reason: str) -> Repayment:
     loan = _locked(repayment.loan)
     _ensure_village_allowed(actor, loan.household.village)
     repayment = Repayment.objects.select_for_update().get(pk=repayment.pk)
-    if repayment.is_reversal:
-        raise ValidationError(_("A reversal cannot itself be reversed."))
-    if Repayment.objects.filter(reverses=repayment).exists():
-        raise ValidationError(_("This repayment has already been reversed."))
+    refused = repayment_reversal_refusal(
+        loan,
+        repayment,
+        already_reversed=Repayment.objects.filter(reverses=repayment).exists(),
+    )
+    if refused:
+        raise ValidationError(refused)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the repayment is reversed.")})
-    if loan.status == LoanStatus.SETTLED and repayment.principal == 0:
-        # The loan would stay settled yet owe interest no repayment could then collect.
-        raise ValidationError(
-            _(
-                "The loan is settled: reverse the repayment that settled it first, "
-                "then this one."
-            )
-        )
     reversal = Repayment(
         loan=loan,
         paid_on=repayment.paid_on,

@@ -151,7 +151,7 @@ class GroupDetailView(GroupScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         group, today = self.group, selectors.today()
-        loans = list(selectors.savings_group_loans(group))
+        loans = list(selectors.savings_group_loans(group, user=self.request.user))
         for loan in loans:
             loan.overdue_now = loan.is_overdue(today)
         unsettled = {
@@ -160,7 +160,7 @@ class GroupDetailView(GroupScopedMixin, TemplateView):
             if loan.status
             in (LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED)
         }
-        members = list(selectors.savings_group_members(group))
+        members = list(selectors.savings_group_members(group, user=self.request.user))
         for member in members:
             member.has_unsettled_loan = member.pk in unsettled
         ctx["members"] = members
@@ -226,7 +226,7 @@ class GroupMemberRemoveView(GroupScopedMixin, FormView):
     def get_household(self):
         if not hasattr(self, "_household"):
             household = (
-                selectors.savings_group_members(self.group)
+                selectors.savings_group_members(self.group, user=self.request.user)
                 .filter(pk=self.kwargs["household_pk"])
                 .first()
             )

@@ -184,7 +184,9 @@ class LoanDetailView(LoanScopedMixin, TemplateView):
         reversed_ids = {r.reverses_id for r in repayments if r.reverses_id}
         for entry in repayments:
             entry.is_reversed = entry.pk in reversed_ids
-            entry.can_reverse = not entry.is_reversal and not entry.is_reversed
+            entry.can_reverse = not services.repayment_reversal_refusal(
+                loan, entry, already_reversed=entry.is_reversed
+            )
         allowed = TRANSITIONS[loan.status]
         ctx.update(
             loan=loan,
@@ -372,11 +374,9 @@ class RepaymentReverseView(LoanActionView):
         self.already_reversed = any(r.reverses_id == self.repayment.pk for r in entries)
 
     def refused(self):
-        if self.repayment.is_reversal:
-            return [_("A reversal cannot itself be reversed.")]
-        if self.already_reversed:
-            return [_("This repayment has already been reversed.")]
-        return []
+        return services.repayment_reversal_refusal(
+            self.loan, self.repayment, already_reversed=self.already_reversed
+        )
 
     def facts(self, form):
         entry = self.repayment

@@ -148,6 +148,7 @@ def test_recently_out_of_poverty(history, outcome, phrases):
         ("HSSV", {"students": 1, **POOR_2025}, Q, ["1 member is studying and the household is poor"]),
         ("HSSV", {"students": 1, "status": "average", "status_year": 2025}, MAY, ["average living standard, not poor or near-poor", "sudden hardship"]),
         ("HSSV", {"students": 1}, MAY, ["poverty status is not known", "sudden hardship"]),
+        ("HSSV", {"students": 1, "status": "poor", "status_year": 2022}, MAY, ["poor in the 2022 review", "the 2025 list decides"]),
         ("HSSV", {"students": 0, **POOR_2025}, NO, ["No member studies"]),
         ("HSSV", POOR_2025, MAY, ["vocational school, college or university"]),
         ("NOXH", {}, MAY, ["housing project and the province's approval"]),

@@ -191,6 +191,17 @@ ERROR_CASES = {
     "bad date": ({"disbursed": "31/02/2025"}, "Ngày giải ngân", "is not a date"),
     "future date": ({"disbursed": "01/01/2099"}, "Ngày giải ngân", "in the future"),
     "due first": ({"due": "01/01/2025"}, "Ngày đến hạn", "must come after"),
+    "due past term": ({"due": "10/03/2035"}, "Ngày đến hạn", "more than the term"),
+    "last century": (
+        {"disbursed": "10/03/1900"},
+        "Ngày giải ngân",
+        "before 01/01/2000",
+    ),
+    "absurd amount": (
+        {"amount": "99.999.999.999.999.999.999"},
+        "Số tiền",
+        "too large",
+    ),
     "bad purpose": ({"purpose": "du lịch"}, "Mục đích", "is not a purpose"),
     "no contract": ({"contract": " "}, "Số hợp đồng", "contract number is missing"),
     "twice": ({"contract": "LD-001"}, "Số hợp đồng", "appears again (first on row 2)"),
