@@ -10,7 +10,7 @@ import calendar
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -70,11 +70,15 @@ def accrued_interest(
 
 
 def _balance_days(balance: int, start: date, end: date, due_on: date) -> Fraction:
-    """balance × days for start ≤ d < end, days after ``due_on`` weighted at 130%."""
+    """balance × days for start ≤ d < end, days after ``due_on`` weighted at 130%.
+
+    The due date itself is the last day at the normal rate: the loan is overdue from the
+    next day on, as ``Loan.is_overdue`` says."""
     if balance <= 0:
         return Fraction(0)
-    normal_days = max(0, (min(end, due_on) - start).days)
-    overdue_days = max(0, (end - max(start, due_on)).days)
+    first_overdue = due_on + timedelta(days=1)
+    normal_days = max(0, (min(end, first_overdue) - start).days)
+    overdue_days = max(0, (end - max(start, first_overdue)).days)
     return balance * (normal_days + overdue_days * Fraction(OVERDUE_RATE_MULTIPLIER))
 
 

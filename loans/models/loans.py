@@ -279,6 +279,9 @@ class Loan(models.Model):
                     | (~Q(status=LoanStatus.REJECTED) & Q(rejected_on__isnull=True))
                 ),
                 name="loan_status_has_its_facts",
+                violation_error_message=_(
+                    "The loan's dates and terms do not match its status."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(principal_repaid__gte=0)
@@ -302,6 +305,9 @@ class Loan(models.Model):
                     & Q(interest_paid=0)
                 ),
                 name="loan_settled_when_repaid",
+                violation_error_message=_(
+                    "A loan is settled exactly when its principal is repaid in full."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(eligibility=Eligibility.QUALIFIES) | ~Q(override_reason=""),

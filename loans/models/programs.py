@@ -87,18 +87,28 @@ class LoanProgram(models.Model):
             models.CheckConstraint(
                 condition=Q(annual_rate__gt=0) & Q(annual_rate__lte=100),
                 name="program_rate_plausible",
+                violation_error_message=_(
+                    "The annual rate must be above 0%% and at most 100%%."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gt=0),
                 name="program_max_amount_positive",
+                violation_error_message=_("The maximum amount must be more than zero."),
             ),
             models.CheckConstraint(
                 condition=Q(max_term_months__isnull=True) | Q(max_term_months__gt=0),
                 name="program_max_term_positive",
+                violation_error_message=_(
+                    "The maximum term must be at least one month."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(cap_is_per_month=False) | Q(max_amount__isnull=False),
                 name="program_monthly_cap_has_amount",
+                violation_error_message=_(
+                    "A maximum per month of the term needs the monthly amount."
+                ),
             ),
         ]
 

@@ -85,26 +85,28 @@ def test_nothing_accrues_once_the_principal_is_repaid():
 
 
 def test_the_overdue_part_pays_130_percent():
-    # 10 days before the due date at 2,200 VND, 10 days after at 2,860 VND.
+    # 10 days before the due date and the due date itself at 2,200 VND a day, the 9
+    # days after it at 2,860 VND (the loan is overdue from the day after its due date).
     due = days(10)
-    assert interest(days(20), due_on=due) == 10 * 2_200 + 10 * 2_860 == 50_600
+    assert interest(days(20), due_on=due) == 11 * 2_200 + 9 * 2_860 == 49_940
 
 
 def test_overdue_interest_on_the_balance_left_after_a_repayment():
     due = days(10)
-    # 5 days on 12m, 5 days on 6m (normal), then 10 overdue days on 6m at 1,430.
+    # 5 days on 12m, 6 days on 6m (normal, the due date included), then 9 overdue days
+    # on 6m at 1,430.
     got = interest(days(20), [(days(5), 6_000_000)], due_on=due)
-    assert got == 5 * 2_200 + 5 * 1_100 + 10 * 1_430 == 30_800
+    assert got == 5 * 2_200 + 6 * 1_100 + 9 * 1_430 == 30_470
 
 
 def test_a_repayment_after_the_due_date_splits_the_overdue_days():
     due = days(10)
     got = interest(days(20), [(days(15), 6_000_000)], due_on=due)
-    assert got == 10 * 2_200 + 5 * 2_860 + 5 * 1_430 == 43_450
+    assert got == 11 * 2_200 + 4 * 2_860 + 5 * 1_430 == 42_790
 
 
-def test_a_loan_disbursed_already_overdue_is_all_at_130_percent():
-    assert interest(days(10), due_on=START) == 10 * 2_860
+def test_a_loan_due_on_its_disbursement_day_is_overdue_from_the_next_day():
+    assert interest(days(10), due_on=START) == 2_200 + 9 * 2_860
 
 
 def test_rounding_is_half_up_once_at_the_end():
@@ -242,8 +244,9 @@ def owed_today(loan):
         (date(2025, 4, 9), 66_000, False),
         (date(2026, 3, 9), 364 * 2_200, False),
         (date(2026, 3, 10), 803_000, False),
-        (date(2026, 3, 11), 803_000 + 2_860, True),
-        (date(2026, 3, 20), 803_000 + 10 * 2_860, True),
+        # The due date (10/03) itself at the normal rate; overdue from the 11th.
+        (date(2026, 3, 11), 803_000 + 2_200, True),
+        (date(2026, 3, 20), 803_000 + 2_200 + 9 * 2_860, True),
     ],
 )
 def test_amounts_due_as_time_passes(loan, today, expected_interest, overdue):
@@ -287,14 +290,14 @@ def test_settling_an_overdue_loan_takes_it_off_the_overdue_list(loan, official):
     with time_machine.travel(date(2026, 3, 20), tick=False):
         today = timezone.localdate()
         due = owed_today(loan)
-        assert due.interest == 831_600
+        assert due.interest == 830_940
         assert Loan.objects.overdue(today).exists()
         services.repayment_record(
             actor=official,
             loan=loan,
             paid_on=today,
             principal=12_000_000,
-            interest=831_600,
+            interest=830_940,
         )
         assert not Loan.objects.overdue(today).exists()
         settled = Loan.objects.get(pk=loan.pk)
