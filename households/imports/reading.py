@@ -98,7 +98,15 @@ def _find_layout(worksheet, lookup) -> _Layout:
         layout = _layout_of(cells, number, lookup)
         if layout.size > best.size:
             best = layout
-    missing = [c.title() for c in COLUMNS if c.required and c.key not in best.columns]
+    _check_headings(best, COLUMNS)
+    return best
+
+
+def _check_headings(best, columns) -> None:
+    """Refuse a heading row that lacks a required column, names one twice or runs past
+    ``MAX_COLUMNS``. Shared by every import (``best`` is the import's own layout: its
+    ``columns``, ``duplicate``, ``header_row`` and ``width``)."""
+    missing = [c.title() for c in columns if c.required and c.key not in best.columns]
     if missing:
         raise ValidationError(
             _(
@@ -128,7 +136,6 @@ def _find_layout(worksheet, lookup) -> _Layout:
             % {"column": get_column_letter(MAX_COLUMNS)},
             code="too_many_columns",
         )
-    return best
 
 
 def _pick_sheet(workbook, lookup):

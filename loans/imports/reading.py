@@ -18,13 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from households.imports.columns import _keys, _text
 from households.imports.reading import (
     HEADER_SCAN_ROWS,
-    MAX_COLUMNS,
-    _cell_name,
+    _check_headings,
     _not_xlsx,
     _read_upload,
     _rows,
@@ -70,36 +68,7 @@ def _find_layout(worksheet, lookup) -> _Layout:
         layout = _layout_of(cells, number, lookup)
         if len(layout.columns) > len(best.columns):
             best = layout
-    missing = [c.title() for c in COLUMNS if c.required and c.key not in best.columns]
-    if missing:
-        raise ValidationError(
-            _(
-                "The file is missing the columns: %(columns)s. Download the template to "
-                "see the expected headings."
-            )
-            % {"columns": ", ".join(f"“{name}”" for name in missing)},
-            code="missing_columns",
-        )
-    if best.duplicate:
-        heading, first, second = best.duplicate
-        raise ValidationError(
-            _("The column “%(column)s” appears twice (cells %(first)s and %(second)s).")
-            % {
-                "column": heading,
-                "first": _cell_name(first, best.header_row),
-                "second": _cell_name(second, best.header_row),
-            },
-            code="duplicate_column",
-        )
-    if best.width > MAX_COLUMNS:
-        raise ValidationError(
-            _(
-                "The headings go beyond column %(column)s; delete the extra columns and "
-                "upload the file again."
-            )
-            % {"column": get_column_letter(MAX_COLUMNS)},
-            code="too_many_columns",
-        )
+    _check_headings(best, COLUMNS)
     return best
 
 
