@@ -155,9 +155,8 @@ class LoanActionView(LoanScopedMixin, FormView):
         """(label, text) rows the confirmation page shows above the form."""
         return []
 
-    def perform(self, data: dict) -> str:
-        """Call the service; return the success message."""
-        raise NotImplementedError
+    # Each action view defines ``perform(self, data) -> str``: it calls the service with
+    # the form's cleaned data and returns the success message.
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
