@@ -218,6 +218,18 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 # services), so it is kept to what a request can do: a month of the commune is a few hundred.
 DISBURSEMENT_IMPORT_MAX_ROWS = env.int("DISBURSEMENT_IMPORT_MAX_ROWS", default=1_000)
 
+# --- Notice channels (outreach/channels) ---------------------------------------------
+ZALO_BASE_URL = env.str("ZALO_BASE_URL", default="https://openapi.zalo.me")
+ZALO_OAUTH_URL = env.str("ZALO_OAUTH_URL", default="https://oauth.zaloapp.com")
+ZALO_APP_ID = env.str("ZALO_APP_ID", default="")
+ZALO_SECRET_KEY = env.str("ZALO_SECRET_KEY", default="")
+# Seeds only: rotated tokens live in the token store once the first refresh has run.
+ZALO_ACCESS_TOKEN = env.str("ZALO_ACCESS_TOKEN", default="")
+ZALO_REFRESH_TOKEN = env.str("ZALO_REFRESH_TOKEN", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+CHANNEL_TIMEOUT_SECONDS = env.float("CHANNEL_TIMEOUT_SECONDS", default=10.0)
+
 # --- Security (check --deploy is clean when HTTPS=true) ------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
