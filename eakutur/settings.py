@@ -6,6 +6,7 @@ Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS
 ``HTTPS=true`` (see README, "Production").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -158,7 +159,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "households.tasks.resume_review_imports",
         "schedule": 300.0,
     },
+    "dispatch-due-notices": {
+        "task": "outreach.tasks.dispatch_due_notices",
+        "schedule": 60.0,
+    },
+    "sweep-deliveries": {"task": "outreach.tasks.sweep_deliveries", "schedule": 60.0},
 }
+# Notices (outreach): a notice found due later than this is expired, not sent late; a
+# transient failure is retried up to NOTICE_MAX_ATTEMPTS times; a delivery "wired" for
+# longer than NOTICE_WIRED_TIMEOUT (well above send_delivery's 60 s time limit) lost its
+# worker and is sent again by the sweeper.
+NOTICE_MAX_LATENESS = timedelta(hours=env.int("NOTICE_MAX_LATENESS_HOURS", default=6))
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=8)
+NOTICE_WIRED_TIMEOUT = timedelta(minutes=10)
 
 # --- Auth --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
