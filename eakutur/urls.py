@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
     path("households/", include("households.urls")),
     path("loans/", include("loans.urls")),
+    path("notices/", include("outreach.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

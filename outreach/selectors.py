@@ -5,19 +5,27 @@ wrote and the approved notices that reach one of their villages, and of a notice
 deliveries only those to their villages' groups. Anything else is a 404.
 """
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from households.models import Village
 from households.selectors import villages_for
+from households.text import fold
 
 from .models import (
     Audience,
     Delivery,
     DeliveryStatus,
+    GroupChannel,
     Notice,
     NoticeStatus,
     VillageGroup,
 )
+from .services import audience_villages, notice_text
 
 # Another author's notice is visible to a village officer once it is approved.
 VISIBLE_TO_VILLAGES = (
@@ -83,3 +91,133 @@ def delivery_counts(notice: Notice) -> dict[str, int]:
     rows = notice.deliveries.values("status").annotate(n=Count("pk")).order_by()
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+# --- The screens' reads ----------------------------------------------------------------
+
+
+@dataclass
+class NoticeFilters:
+    q: str = ""
+    status: str = ""
+    village: Village | None = None
+
+
+def _sees_every_village(user) -> bool:
+    return user.is_superuser or user.is_commune_wide
+
+
+def notice_list_for(user, filters: NoticeFilters | None = None) -> QuerySet[Notice]:
+    """The notices list: newest first, filtered, each with the number of its chosen
+    villages and of its deliveries the user may see (all, sent, failed), in one query.
+
+    The title search ignores case and diacritics ("hop thon" finds "Họp thôn"): titles
+    are folded in Python (one extra query of ids and titles), as there is no folded
+    column to search in the database.
+    """
+    filters = filters or NoticeFilters()
+    qs = notices_for(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.village is not None:
+        village = filters.village
+        reaches = Q(audience=Audience.ALL_VILLAGES) | Q(
+            audience=Audience.CHOSEN_VILLAGES,
+            pk__in=Notice.villages.through.objects.filter(village_id=village.pk).values(
+                "notice_id"
+            ),
+        )
+        if village.is_ethnic_minority:
+            reaches |= Q(audience=Audience.ETHNIC_MINORITY_VILLAGES)
+        qs = qs.filter(reaches)
+    if filters.q:
+        wanted = fold(filters.q)
+        ids = [
+            pk for pk, title in qs.values_list("pk", "title") if wanted in fold(title)
+        ]
+        qs = qs.filter(pk__in=ids)
+    visible = Q()
+    if not _sees_every_village(user):
+        visible = Q(deliveries__group__village__in=villages_for(user).values("pk"))
+    chosen = (
+        Notice.villages.through.objects.filter(notice_id=OuterRef("pk"))
+        .order_by()
+        .values("notice_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        village_count=Coalesce(Subquery(chosen, output_field=IntegerField()), 0),
+        delivery_total=Count("deliveries", filter=visible),
+        delivery_sent=Count(
+            "deliveries", filter=visible & Q(deliveries__status=DeliveryStatus.SENT)
+        ),
+        delivery_failed=Count(
+            "deliveries", filter=visible & Q(deliveries__status=DeliveryStatus.FAILED)
+        ),
+    ).order_by("-created_at", "-pk")  # an aggregate drops Meta.ordering
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    village: Village
+    groups: int
+    text: str
+    second_language: bool
+
+
+def notice_preview(
+    *,
+    commune_id: int,
+    audience: str,
+    chosen: Iterable[Village] = (),
+    title: str,
+    body: str,
+    second_language: str = "",
+    body_second: str = "",
+    second_language_villages: Iterable[Village] = (),
+) -> list[PreviewRow]:
+    """Per village the notice reaches: its active groups and the exact text it gets."""
+    unsaved = Notice(
+        title=title,
+        body=body,
+        second_language=second_language.strip(),
+        body_second=body_second,
+    )
+    second = {v.pk for v in second_language_villages}
+    villages = (
+        audience_villages(
+            commune_id=commune_id, audience=audience, chosen=[v.pk for v in chosen]
+        )
+        .annotate(
+            active_groups=Count(
+                "notice_groups", filter=Q(notice_groups__is_active=True)
+            )
+        )
+        .order_by("sort_order", "name")
+    )
+    rows = []
+    for village in villages:
+        with_second = bool(unsaved.second_language) and village.pk in second
+        rows.append(
+            PreviewRow(
+                village=village,
+                groups=village.active_groups,
+                text=notice_text(unsaved, with_second_language=with_second),
+                second_language=with_second,
+            )
+        )
+    return rows
+
+
+def console_outbox_for(user) -> QuerySet[Delivery]:
+    """What the console channel (the developer's) "sent": commune-wide users only,
+    newest first."""
+    if not (user.is_authenticated and user.is_active and user.is_commune_wide):
+        return Delivery.objects.none()
+    qs = Delivery.objects.filter(group__channel=GroupChannel.CONSOLE).select_related(
+        "notice", "group__village"
+    )
+    if not user.is_superuser:
+        qs = qs.filter(notice__commune_id=user.commune_id)
+    return qs.order_by("-pk")

@@ -4,6 +4,7 @@ submodule.
 """
 
 from ._common import notice_text
+from .compose import notice_compose
 from .deliveries import backoff, delivery_send
 from .dispatch import deliveries_sweep, notice_dispatch_due
 from .notices import (
@@ -22,6 +23,7 @@ __all__ = [
     "deliveries_sweep",
     "delivery_send",
     "notice_cancel",
+    "notice_compose",
     "notice_create",
     "notice_dispatch_due",
     "notice_resend_failed",

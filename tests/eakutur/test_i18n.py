@@ -426,3 +426,42 @@ def test_loan_pages_show_no_english_in_vietnamese(
     ]
     for url in pages:
         assert_no_english(official_client.get(url), catalogue, url)
+
+
+def test_notice_pages_show_no_english_in_vietnamese(
+    catalogue, official_client, official, populated, village
+):
+    from django.utils import timezone
+
+    from tests.factories.outreach import (
+        DeliveryFactory,
+        NoticeFactory,
+        VillageGroupFactory,
+    )
+
+    group = VillageGroupFactory(
+        village=village, name="Nhóm Zalo thôn 1", external_id="4831200911"
+    )
+    notice = NoticeFactory(
+        commune=populated.commune, author=official, title="Họp thôn tháng 12"
+    )
+    DeliveryFactory(
+        notice=notice,
+        group=group,
+        status="failed",
+        attempts=1,
+        error="Zalo -230",  # the provider's own reason is data, shown as recorded
+        failed_at=timezone.now(),
+    )
+    pages = [
+        "/notices/",
+        "/notices/?q=hop",
+        "/notices/new/",
+        f"/notices/{notice.pk}/",
+        f"/notices/{notice.pk}/cancel/",
+        f"/notices/{notice.pk}/resend/",
+        "/notices/outbox/",
+        "/notices/groups/",
+    ]
+    for url in pages:
+        assert_no_english(official_client.get(url), catalogue, url)
