@@ -138,6 +138,38 @@ def _check_headings(best, columns) -> None:
         )
 
 
+def _collect(
+    rows: list, number: int, values: tuple, wanted, *, blank: int, max_blank: int,
+    max_rows: int,
+) -> int:  # fmt: skip
+    """Add a data row to ``rows``, or count it as blank when none of the ``wanted``
+    columns holds anything; refuse a sheet with too many of either. Returns the count of
+    blank rows so far. Shared by every import."""
+    if all(_text(values[i]) == "" for i in wanted):
+        blank += 1
+        if blank > max_blank:
+            raise ValidationError(
+                _(
+                    "The sheet has more than %(max)s empty rows; delete them and "
+                    "upload the file again."
+                )
+                % {"max": max_blank},
+                code="too_many_blank_rows",
+            )
+        return blank
+    if len(rows) >= max_rows:  # this is row max + 1: stop reading here
+        raise ValidationError(
+            _(
+                "The file has more than %(max)s rows; split it into files of at most "
+                "%(max)s rows."
+            )
+            % {"max": max_rows},
+            code="too_many_rows",
+        )
+    rows.append((number, values))
+    return blank
+
+
 def _pick_sheet(workbook, lookup):
     """The first sheet whose headings name the household code, else the first sheet."""
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
@@ -231,28 +263,10 @@ def _parse_file(data: bytes, indicators) -> tuple[_Layout, list[tuple[int, tuple
             values = tuple(
                 cells[i].value if i < len(cells) else None for i in range(layout.width)
             )
-            if all(_text(values[i]) == "" for i in wanted):
-                blank += 1
-                if blank > max_blank:
-                    raise ValidationError(
-                        _(
-                            "The sheet has more than %(max)s empty rows; delete them "
-                            "and upload the file again."
-                        )
-                        % {"max": max_blank},
-                        code="too_many_blank_rows",
-                    )
-                continue
-            if len(rows) >= max_rows:  # this is row max + 1: stop reading here
-                raise ValidationError(
-                    _(
-                        "The file has more than %(max)s rows; split it into files of at "
-                        "most %(max)s rows."
-                    )
-                    % {"max": max_rows},
-                    code="too_many_rows",
-                )
-            rows.append((number, values))
+            blank = _collect(
+                rows, number, values, wanted,
+                blank=blank, max_blank=max_blank, max_rows=max_rows,
+            )  # fmt: skip
     finally:
         workbook.close()
     if not rows:

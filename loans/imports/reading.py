@@ -23,6 +23,7 @@ from households.imports.columns import _keys, _text
 from households.imports.reading import (
     HEADER_SCAN_ROWS,
     _check_headings,
+    _collect,
     _not_xlsx,
     _read_upload,
     _rows,
@@ -98,28 +99,10 @@ def _parse_file(data: bytes) -> tuple[_Layout, list[tuple[int, tuple]]]:
                 getattr(cells[i], "value", None) if i < len(cells) else None
                 for i in range(layout.width)
             )
-            if all(_text(values[i]) == "" for i in wanted):
-                blank += 1
-                if blank > MAX_BLANK_ROWS:
-                    raise ValidationError(
-                        _(
-                            "The sheet has more than %(max)s empty rows; delete them "
-                            "and upload the file again."
-                        )
-                        % {"max": MAX_BLANK_ROWS},
-                        code="too_many_blank_rows",
-                    )
-                continue
-            if len(rows) >= limit:  # this is row limit + 1: stop reading here
-                raise ValidationError(
-                    _(
-                        "The file has more than %(max)s rows; split it into files of at "
-                        "most %(max)s rows."
-                    )
-                    % {"max": limit},
-                    code="too_many_rows",
-                )
-            rows.append((number, values))
+            blank = _collect(
+                rows, number, values, wanted,
+                blank=blank, max_blank=MAX_BLANK_ROWS, max_rows=limit,
+            )  # fmt: skip
     finally:
         workbook.close()
     if not rows:

@@ -5,13 +5,10 @@ default). Expected messages are looked up in the Vietnamese catalogue with ``vi(
 test checks the text the user reads, whatever the state of the translation.
 """
 
-from html import unescape
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from eakutur.audit.models import AuditAction, AuditEntry
 from households.models import Household, Member, PovertyReview, Relation
@@ -24,30 +21,9 @@ from tests.factories import (
     indicators,
     kinh,
 )
+from tests.pages import assert_not_shows, assert_shows, vi
 
 THIS_YEAR = timezone.localdate().year
-
-
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def text_of(response) -> str:
-    return unescape(response.content.decode())
-
-
-def assert_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text in page, f"{text!r} is not on the page"
-
-
-def assert_not_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text not in page, f"{text!r} is on the page"
 
 
 def counts():

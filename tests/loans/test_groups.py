@@ -7,29 +7,17 @@ up in the Vietnamese catalogue with ``vi()``, so a test checks the text the user
 """
 
 from datetime import date
-from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from eakutur.audit.models import AuditEntry
 from loans.models import LoanStatus, SavingsGroup
 from tests.factories import HouseholdFactory
 from tests.factories.loans import LoanFactory, SavingsGroupFactory, disbursed_loan
+from tests.pages import text_of, vi
 
 pytestmark = pytest.mark.django_db
-
-
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def text_of(response) -> str:
-    return unescape(response.content.decode())
 
 
 def group_data(village, **overrides):

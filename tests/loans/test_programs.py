@@ -8,11 +8,11 @@ from html import unescape
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from loans.models import LoanProgram
 from tests.factories import HouseholdFactory
 from tests.factories.loans import disbursed_loan, program
+from tests.pages import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ SHIPPED = {
     "ND28_NHA_O",
 }
 NBSP = "\u00a0"
-
-
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 def card(page: str, code: str) -> str:

@@ -17,8 +17,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from loans.models import LoanStatus
@@ -31,6 +29,7 @@ from tests.factories.loans import (
     program,
     repayment,
 )
+from tests.pages import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +37,6 @@ NBSP = "\u00a0"
 TODAY = date(2026, 3, 10)
 MAX_REPORT = 10
 MAX_OVERDUE = 4
-
-
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 def text_of(response) -> str:

@@ -16,10 +16,8 @@ from tests.loans.test_views_loans import (  # noqa: F401 (the pinned date, autou
     _today,
     application,
     apply_url,
-    assert_not_shows,
-    assert_shows,
-    vi,
 )
+from tests.pages import assert_not_shows, assert_shows, vi
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from eakutur.audit.models import AuditEntry
 from households.poverty import format_vnd
@@ -33,6 +32,7 @@ from tests.factories.loans import (
     program,
     repayment,
 )
+from tests.pages import assert_not_shows, assert_shows, text_of, vi
 
 TODAY = date(2025, 6, 15)
 
@@ -42,28 +42,6 @@ def _today():
     moment = datetime(2025, 6, 15, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     with time_machine.travel(moment, tick=False):
         yield
-
-
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def text_of(response) -> str:
-    return unescape(response.content.decode())
-
-
-def assert_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text in page, f"{text!r} is not on the page"
-
-
-def assert_not_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text not in page, f"{text!r} is on the page"
 
 
 def money(amount: int) -> str:

@@ -6,14 +6,13 @@ expected texts are looked up in the Vietnamese catalogue with ``vi()``.
 """
 
 from datetime import datetime, timedelta
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from eakutur.audit.models import AuditEntry
 from outreach.models import (
@@ -32,6 +31,7 @@ from tests.factories.outreach import (
     VillageGroupFactory,
     groups_for,
 )
+from tests.pages import assert_not_shows, assert_shows, text_of, vi
 
 pytestmark = pytest.mark.django_db
 
@@ -45,32 +45,10 @@ def _now():
         yield
 
 
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
-
-
 def vi_n(singular: str, plural: str, n: int, **params) -> str:
     with translation.override("vi"):
         text = ngettext(singular, plural, n)
     return text % (params or {"n": n})
-
-
-def text_of(response) -> str:
-    return unescape(response.content.decode())
-
-
-def assert_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text in page, f"{text!r} is not on the page"
-
-
-def assert_not_shows(response, *texts):
-    page = text_of(response)
-    for text in texts:
-        assert text not in page, f"{text!r} is on the page"
 
 
 @pytest.fixture
