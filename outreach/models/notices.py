@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Commune, Village
+from households.text import fold
 
 
 class NoticeStatus(models.TextChoices):
@@ -72,6 +73,8 @@ class Notice(models.Model):
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
+    # The title folded ("hop thon" finds "Họp thôn"), kept in step by save().
+    title_folded = models.CharField(max_length=200, editable=False, db_index=True)
     body = models.TextField(_("text in Vietnamese"))
     second_language = models.CharField(
         _("second language"),
@@ -173,6 +176,13 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.title_folded = fold(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_folded"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
