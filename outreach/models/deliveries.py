@@ -6,6 +6,7 @@ rows). ``wired`` is committed before the provider is called, so a worker killed 
 the call leaves a trace the sweeper can find.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,18 @@ class Delivery(models.Model):
         _("provider's message id"), max_length=200, blank=True
     )
     error = models.CharField(_("error"), max_length=300, blank=True)
+    # Relay groups (a personal Zalo group the API cannot reach): the village officer
+    # forwards the text and confirms; until then the delivery stays queued and is chased.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forwarded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chase_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_chased_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
