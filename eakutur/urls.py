@@ -40,7 +40,8 @@ urlpatterns += i18n_patterns(
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
     path("households/", include("households.urls")),
     path("loans/", include("loans.urls")),
-    path("notices/", include("outreach.urls")),
+    path("outreach/", include("outreach.urls.contacts")),
+    path("notices/", include("outreach.urls.notices")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

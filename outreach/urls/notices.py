@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, notices, outbox
+from ..views import actions, notices, outbox
 
 app_name = "outreach"
 

@@ -16,7 +16,7 @@ from households.models import Village
 from households.selectors import villages_for
 from households.text import fold
 
-from .models import (
+from ..models import (
     Audience,
     Delivery,
     DeliveryStatus,
@@ -25,7 +25,7 @@ from .models import (
     NoticeStatus,
     VillageGroup,
 )
-from .services import audience_villages, notice_text
+from ..services import audience_villages, notice_text
 
 # Another author's notice is visible to a village officer once it is approved.
 VISIBLE_TO_VILLAGES = (
