@@ -21,7 +21,7 @@ from .base import (
 from .console import ConsoleChannel
 from .email import EmailChannel
 from .sms import SmsChannel
-from .zalo import CacheTokenStore, TokenStore, ZaloChannel
+from .zalo import DatabaseTokenStore, TokenStore, ZaloChannel
 
 _FACTORIES: dict[str, Callable[[], Channel]] = {
     "console": ConsoleChannel,
@@ -45,10 +45,10 @@ def get_channel(name: str) -> Channel:
 
 __all__ = [
     "CHANNEL_NAMES",
-    "CacheTokenStore",
     "Channel",
     "ChannelError",
     "ConsoleChannel",
+    "DatabaseTokenStore",
     "EmailChannel",
     "Message",
     "PermanentError",

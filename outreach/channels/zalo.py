@@ -97,31 +97,38 @@ class TokenStore(Protocol):
     def save(self, access: str, refresh: str) -> None: ...
 
 
-class CacheTokenStore:
-    """Tokens in the Django cache, seeded from ``ZALO_ACCESS_TOKEN``/``ZALO_REFRESH_TOKEN``.
+class DatabaseTokenStore:
+    """Tokens in the ``ProviderToken`` row, seeded from ``ZALO_ACCESS_TOKEN`` and
+    ``ZALO_REFRESH_TOKEN`` until the first refresh writes the row.
 
-    Good enough until notices land, when a database-backed store replaces it: a rotated
-    refresh token must survive a cache flush, and after a flush this store falls back to
-    the refresh token in settings, which Zalo has already spent.
+    The database, not the cache: Zalo spends a refresh token on every use, so the rotated
+    one must survive a cache flush and a restart. After the first refresh the settings
+    are never read again (their refresh token is already spent).
     """
 
-    ACCESS_KEY = "zalo:access_token"
-    REFRESH_KEY = "zalo:refresh_token"
+    PROVIDER = "zalo"
 
     def get(self) -> tuple[str, str]:
-        stored = cache.get_many([self.ACCESS_KEY, self.REFRESH_KEY])
-        access = stored.get(self.ACCESS_KEY) or getattr(
-            settings, "ZALO_ACCESS_TOKEN", ""
+        from ..models import ProviderToken
+
+        stored = (
+            ProviderToken.objects.filter(provider=self.PROVIDER)
+            .values_list("access_token", "refresh_token")
+            .first()
         )
-        refresh = stored.get(self.REFRESH_KEY) or getattr(
-            settings, "ZALO_REFRESH_TOKEN", ""
+        if stored is not None:
+            return stored
+        return (
+            getattr(settings, "ZALO_ACCESS_TOKEN", ""),
+            getattr(settings, "ZALO_REFRESH_TOKEN", ""),
         )
-        return access, refresh
 
     def save(self, access: str, refresh: str) -> None:
-        # No expiry: an expired access token is found out by Zalo's answer and refreshed.
-        cache.set_many(
-            {self.ACCESS_KEY: access, self.REFRESH_KEY: refresh}, timeout=None
+        from ..models import ProviderToken
+
+        ProviderToken.objects.update_or_create(
+            provider=self.PROVIDER,
+            defaults={"access_token": access, "refresh_token": refresh},
         )
 
 
@@ -168,7 +175,7 @@ class ZaloChannel:
             oauth_url=getattr(settings, "ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
             app_id=app_id,
             secret_key=secret_key,
-            token_store=CacheTokenStore(),
+            token_store=DatabaseTokenStore(),
             timeout=float(getattr(settings, "CHANNEL_TIMEOUT_SECONDS", 10)),
         )
 

@@ -25,7 +25,8 @@ def fake_zalo():
 
 
 @pytest.fixture
-def zalo_settings(settings, fake_zalo):
+def zalo_settings(settings, fake_zalo, db):
+    # The rotated tokens live in the database (DatabaseTokenStore).
     settings.ZALO_BASE_URL = fake_zalo.url
     settings.ZALO_OAUTH_URL = fake_zalo.url
     settings.ZALO_APP_ID = FakeZalo.APP_ID

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from outreach.channels import (
     CHANNEL_NAMES,
-    CacheTokenStore,
     Channel,
+    DatabaseTokenStore,
     Message,
     PermanentError,
     QuotaExceeded,
@@ -83,7 +83,7 @@ def test_zalo_refreshes_an_expired_token_and_sends_once(zalo, fake_zalo, caplog)
     }
     assert second.headers["access_token"] == "access-2"
     # Both rotated tokens are kept: the next refresh must use refresh-2.
-    assert CacheTokenStore().get() == ("access-2", "refresh-2")
+    assert DatabaseTokenStore().get() == ("access-2", "refresh-2")
     for token in ("access-1", "access-2", "refresh-1", "refresh-2"):
         assert token not in caplog.text
 
@@ -124,7 +124,7 @@ def test_zalo_refresh_endpoint_down_is_transient(zalo, fake_zalo):
 
     with pytest.raises(TransientError, match="503"):
         zalo.send(NOTICE)
-    assert CacheTokenStore().get() == ("access-1", "refresh-1")
+    assert DatabaseTokenStore().get() == ("access-1", "refresh-1")
 
 
 def test_zalo_invalid_group_fails_permanently(zalo, fake_zalo):
@@ -218,12 +218,14 @@ def _channel(fake_zalo, *, refresh_wait=None) -> ZaloChannel:
         oauth_url=fake_zalo.url,
         app_id=FakeZalo.APP_ID,
         secret_key=FakeZalo.SECRET_KEY,
-        token_store=CacheTokenStore(),
+        token_store=DatabaseTokenStore(),
         timeout=CLIENT_TIMEOUT * 2,
         refresh_wait=refresh_wait,
     )
 
 
+# Threads use their own database connections: the test cannot hide in a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_with_an_expired_token_refresh_once(zalo_settings, fake_zalo):
     fake_zalo.expire_access_token()
     fake_zalo.refresh_delay = 0.3  # the second worker arrives while the first refreshes
@@ -246,9 +248,11 @@ def test_two_workers_with_an_expired_token_refresh_once(zalo_settings, fake_zalo
 
     assert sorted(r.provider_id for r in results) == ["msg-1", "msg-2"]
     assert len(fake_zalo.calls(REFRESH_PATH)) == 1
-    assert CacheTokenStore().get() == ("access-2", "refresh-2")
+    assert DatabaseTokenStore().get() == ("access-2", "refresh-2")
 
 
+# Threads use their own database connections: the test cannot hide in a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_worker_waiting_on_the_lock_uses_the_token_another_one_saved(
     zalo_settings, fake_zalo
 ):
@@ -258,7 +262,7 @@ def test_worker_waiting_on_the_lock_uses_the_token_another_one_saved(
 
     def other_worker_finishes() -> None:
         fake_zalo.access_token = "access-from-elsewhere"
-        CacheTokenStore().save("access-from-elsewhere", "refresh-from-elsewhere")
+        DatabaseTokenStore().save("access-from-elsewhere", "refresh-from-elsewhere")
 
     timer = threading.Timer(0.2, other_worker_finishes)
     timer.start()
@@ -280,10 +284,20 @@ def test_worker_gives_up_when_the_lock_holder_never_refreshes(zalo_settings, fak
 
 
 def test_token_store_falls_back_to_settings_until_a_refresh(zalo_settings):
-    store = CacheTokenStore()
+    store = DatabaseTokenStore()
     assert store.get() == ("access-1", "refresh-1")
     store.save("access-9", "refresh-9")
     assert store.get() == ("access-9", "refresh-9")
+
+
+def test_a_rotated_refresh_token_survives_a_cache_flush(zalo, fake_zalo):
+    """The refresh token Zalo handed back is the only valid one: a cache flush or a
+    restart must not send the channel back to the spent one in settings."""
+    fake_zalo.expire_access_token()
+    zalo.send(NOTICE)
+    cache.clear()
+
+    assert DatabaseTokenStore().get() == ("access-2", "refresh-2")
 
 
 # --- sms ----------------------------------------------------------------------------
