@@ -118,7 +118,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "eakutur",
+            # A private prefix lets a test's worker share a Redis with other tests.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="eakutur"),
         }
     }
 else:
@@ -133,7 +134,10 @@ else:
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that died (acks_late) goes back to the queue after this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 else:
     # kombu's filesystem transport: a broker that needs no server (see docs/decisions.md).
     CELERY_BROKER_URL = "filesystem://"
@@ -149,6 +153,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks sent without a queue (send_delivery.delay) go here; the integration tests give
+# each worker a queue of its own on a shared Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -164,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-deliveries": {"task": "outreach.tasks.sweep_deliveries", "schedule": 60.0},
+    # Hourly, idempotent: a missed hour (the machine was off) is caught up by the next.
+    "schedule-repayment-reminders": {
+        "task": "loans.tasks.schedule_repayment_reminders",
+        "schedule": 3600.0,
+    },
 }
 # Notices (outreach): a notice found due later than this is expired, not sent late; a
 # transient failure is retried up to NOTICE_MAX_ATTEMPTS times; a delivery "wired" for
@@ -171,7 +183,13 @@ CELERY_BEAT_SCHEDULE = {
 # worker and is sent again by the sweeper.
 NOTICE_MAX_LATENESS = timedelta(hours=env.int("NOTICE_MAX_LATENESS_HOURS", default=6))
 NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=8)
-NOTICE_WIRED_TIMEOUT = timedelta(minutes=10)
+NOTICE_WIRED_TIMEOUT = timedelta(
+    seconds=env.int("NOTICE_WIRED_TIMEOUT_SECONDS", default=600)
+)
+# Loan repayment reminders (loans/reminders.py): a village notice this many days before
+# instalments fall due, sent at this local time.
+LOAN_REMINDER_DAYS_AHEAD = env.int("LOAN_REMINDER_DAYS_AHEAD", default=3)
+LOAN_REMINDER_SEND_AT = env.str("LOAN_REMINDER_SEND_AT", default="07:30")
 
 # --- Auth --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,7 +4,17 @@ submodule.
 """
 
 from ._common import notice_text
+from .applications import (
+    APPLICATION_TRANSITIONS,
+    FINAL_APPLICATION_STATUSES,
+    allowed_statuses,
+    application_record,
+    application_update,
+    application_update_status,
+)
+from .automatic import notice_schedule_automatic, notices_cancel_automatic
 from .compose import notice_compose
+from .contacts import CONTACT_FIELDS, contact_follow_up_done, contact_log
 from .deliveries import backoff, delivery_send
 from .dispatch import deliveries_sweep, notice_dispatch_due
 from .notices import (
@@ -16,19 +26,42 @@ from .notices import (
     notice_submit,
     notice_target_groups,
 )
+from .teams import (
+    member_add,
+    member_leave,
+    member_update,
+    team_create,
+    team_update,
+)
 
 __all__ = [
+    "APPLICATION_TRANSITIONS",
+    "CONTACT_FIELDS",
+    "FINAL_APPLICATION_STATUSES",
+    "allowed_statuses",
+    "application_record",
+    "application_update",
+    "application_update_status",
     "audience_villages",
     "backoff",
+    "contact_follow_up_done",
+    "contact_log",
     "deliveries_sweep",
     "delivery_send",
+    "member_add",
+    "member_leave",
+    "member_update",
     "notice_cancel",
     "notice_compose",
     "notice_create",
     "notice_dispatch_due",
     "notice_resend_failed",
     "notice_schedule",
+    "notice_schedule_automatic",
     "notice_submit",
     "notice_target_groups",
     "notice_text",
+    "notices_cancel_automatic",
+    "team_create",
+    "team_update",
 ]
