@@ -67,8 +67,9 @@ def _pg_admin(config: dict):
 
 
 @contextmanager
-def scratch_database():
-    """Point the settings at a database of our own for the ``with`` block."""
+def scratch_database(suffix: str = SUFFIX):
+    """Point the settings at a database of our own for the ``with`` block (named after
+    DATABASE_URL's plus ``suffix``, so that two benchmarks never share one)."""
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # as settings.py does
     with tempfile.TemporaryDirectory(prefix="eakutur-bench-") as var_dir:
         os.environ["EAKUTUR_VAR_DIR"] = var_dir  # SQLite file, secret key, broker
@@ -81,7 +82,7 @@ def scratch_database():
             sys.exit("DATABASE_URL: only PostgreSQL is supported by the benchmark.")
         head, _slash, tail = url.partition("?")
         base, name = head.rsplit("/", 1)
-        scratch = f"{name}{SUFFIX}"
+        scratch = f"{name}{suffix}"
         admin = _pg_admin(config)
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
@@ -102,7 +103,20 @@ def reset_registry() -> None:
     """Remove every household, so that seed_demo generates the next size afresh."""
     from households.models import Household, Member, PovertyReview
     from loans.models import Loan, Repayment, SavingsGroup
+    from outreach.models import (
+        AssistedApplication,
+        Contact,
+        ContactTopic,
+        DigitalTeam,
+        TeamMember,
+    )
 
+    # The outreach's teams, contacts and applications follow the households' sizes.
+    ContactTopic.objects.all().delete()
+    Contact.objects.all().delete()
+    AssistedApplication.objects.all().delete()
+    TeamMember.objects.all().delete()
+    DigitalTeam.objects.all().delete()
     Repayment.objects.filter(
         reverses__isnull=False
     ).delete()  # before what they reverse

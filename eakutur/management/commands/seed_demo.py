@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: the demo commune Xã Ea Ktur in two parts.
+"""``manage.py seed_demo``: the demo commune Xã Ea Ktur in three parts.
 
 1. The registry (``households.seeding``): 46 villages, about 8,500 households with
    members and their 2024 and 2025 poverty reviews, and three demo logins
@@ -7,11 +7,14 @@
    today with their repayments, reproducing the commune's figures (3,880 households and
    over 147 billion đồng disbursed from January to September 2025; about 168.2 billion
    đồng outstanding at the end of 2024), in proportion for another ``--households``.
+3. The outreach (``outreach.seeding``): 46 digital teams (279 members at the default
+   size), a year of contacts, assisted applications, village groups and a few notices.
 
 It lives in the project package because it composes apps (``loans`` builds on
 ``households``, never the other way round). Each part is deterministic, idempotent and
 written in one transaction: the registry's households only when the commune has none,
-the loan book only when the commune has no loans.
+the loan book only when the commune has no loans, the outreach part by part (teams and
+contacts, groups, notices) only when the commune has none of it.
 """
 
 import time
@@ -27,15 +30,18 @@ from households.selectors import standard_for_year
 from loans.demo import OUTSTANDING_ON, WINDOW
 from loans.models import LoanStatus
 from loans.seeding import demo_loans_counts, demo_loans_seed
+from outreach.seeding import demo_outreach_counts, demo_outreach_seed
 
 BILLION = 1_000_000_000
 RECORDER = "canbo"  # the demo commune official enters the loans and repayments
+OFFICER = "thonbuontieu"  # the demo village officer (Buôn Tiêu) leads its digital team
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo commune Xã Ea Ktur: villages, households, reviews, logins, "
-        "savings groups, loans and repayments."
+        "savings groups, loans and repayments, digital teams, contacts, assisted "
+        "applications, village groups and notices."
     )
 
     def add_arguments(self, parser):
@@ -72,6 +78,16 @@ class Command(BaseCommand):
             say=self._say,
         )
         self._loans_summary(commune, today, time.monotonic() - started)
+        started = time.monotonic()
+        users = get_user_model().objects
+        demo_outreach_seed(
+            commune,
+            official=users.filter(username=RECORDER).first(),
+            officer=users.filter(username=OFFICER).first(),
+            today=today,
+            say=self._say,
+        )
+        self._outreach_summary(commune, today, time.monotonic() - started)
         self._logins()
 
     def _say(self, text: str, level: int = 1) -> None:
@@ -119,6 +135,20 @@ class Command(BaseCommand):
         ]
         if parts:
             self._say(f"  by status: {', '.join(parts)}")
+
+    def _outreach_summary(self, commune: Commune, today, seconds: float) -> None:
+        c = demo_outreach_counts(commune, today=today)
+        self._say(
+            f"Digital teams: {c.teams:,} teams, {c.members:,} members "
+            f"({c.youth_union:,} Youth Union members; {c.left:,} more have left)"
+        )
+        self._say(
+            f"Contacts: {c.contacts:,}, {c.reached:,} households reached in the last "
+            f"90 days, {c.open_follow_ups:,} follow-ups open; assisted applications: "
+            f"{c.applications:,} ({c.open_applications:,} open); village groups: "
+            f"{c.groups:,} ({c.relay_groups:,} relay); notices: {c.notices:,} "
+            f"({seconds:.1f} s)"
+        )
 
     def _logins(self) -> None:
         self._say("Demo logins (username / password / role):")
