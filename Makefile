@@ -21,6 +21,9 @@ PYTEST_N ?= auto
 PYTEST_ARGS ?=
 # Arguments of the benchmark (`make bench BENCH_ARGS="--households 2000 --runs 3"`).
 BENCH_ARGS ?=
+# Arguments of the notices' fan-out benchmark (`make bench-notices
+# BENCH_NOTICES_ARGS="--concurrency 4 --errors 3"`).
+BENCH_NOTICES_ARGS ?=
 
 LOCALES := -l vi -l en
 # Folders that hold no translatable strings of ours.
@@ -32,7 +35,7 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := staticfiles/.collected
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help install venv run test bench lint format messages check-messages compilemessages \
+.PHONY: help install venv run test bench bench-notices lint format messages check-messages compilemessages \
 	collectstatic migrate seed clean
 
 help:
@@ -40,7 +43,10 @@ help:
 	@echo "                     (web server + Celery worker + beat) on http://$(HOST):$(PORT)/"
 	@echo "make test            run the whole test suite (PYTEST_N=0 for one process)"
 	@echo "make bench           time the registry and the loan book at 8,500 and 50,000"
-	@echo "                     households in a scratch database; prints figures (about 6 min)"
+	@echo "                     households in a scratch database, then bench-notices;"
+	@echo "                     prints figures (about 8 min)"
+	@echo "make bench-notices   time one notice's fan-out to 46 village Zalo groups through"
+	@echo "                     a real worker and the fake Zalo (about 1 min on Redis)"
 	@echo "make lint            ruff check and ruff format --check"
 	@echo "make format          apply ruff format and the safe ruff fixes"
 	@echo "make messages        extract translatable strings into locale/{vi,en}"
@@ -97,6 +103,10 @@ test: install compilemessages collectstatic
 
 bench: install compilemessages
 	$(PY) -m tests.perf.bench_registry $(BENCH_ARGS)
+	$(PY) -m tests.perf.bench_notices $(BENCH_NOTICES_ARGS)
+
+bench-notices: install compilemessages
+	$(PY) -m tests.perf.bench_notices $(BENCH_NOTICES_ARGS)
 
 # --- Code quality and translations ----------------------------------------------------
 

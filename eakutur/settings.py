@@ -171,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-deliveries": {"task": "outreach.tasks.sweep_deliveries", "schedule": 60.0},
+    "chase-relays": {"task": "outreach.tasks.chase_relays", "schedule": 900.0},
     # Hourly, idempotent: a missed hour (the machine was off) is caught up by the next.
     "schedule-repayment-reminders": {
         "task": "loans.tasks.schedule_repayment_reminders",
@@ -186,6 +187,20 @@ NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=8)
 NOTICE_WIRED_TIMEOUT = timedelta(
     seconds=env.int("NOTICE_WIRED_TIMEOUT_SECONDS", default=600)
 )
+# Relay groups (a village's personal Zalo group): the village officers are e-mailed when
+# a relay has waited RELAY_CHASE_AFTER, and again every RELAY_CHASE_AFTER; after
+# RELAY_GIVE_UP_AFTER it is failed, counted as not delivered.
+RELAY_CHASE_AFTER = timedelta(minutes=env.int("RELAY_CHASE_AFTER_MINUTES", default=120))
+RELAY_GIVE_UP_AFTER = timedelta(hours=env.int("RELAY_GIVE_UP_AFTER_HOURS", default=48))
+# The portal's address as users reach it (e.g. https://portal.eaktur.gov.vn), for links
+# in e-mails; without it the e-mails give the page's path only.
+SITE_URL = env.str("SITE_URL", default="")
+# E-mail (relay chasers, the email notice channel): EMAIL_URL such as
+# smtp+tls://user:password@mail.example:587. Without it mails are printed to the log
+# (the embedded defaults need no mail server); `check --deploy` warns about that.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-thong-tin@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Loan repayment reminders (loans/reminders.py): a village notice this many days before
 # instalments fall due, sent at this local time.
 LOAN_REMINDER_DAYS_AHEAD = env.int("LOAN_REMINDER_DAYS_AHEAD", default=3)

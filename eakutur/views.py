@@ -1,10 +1,13 @@
 """Project-level pages: the staff home after login."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from households.selectors import village_list_for, village_totals
 from loans.selectors import loan_book_summary
+from outreach.models import NoticeStatus
+from outreach.selectors import follow_up_counts, notices_for, relay_waiting_count
 
 
 class StaffHomeView(LoginRequiredMixin, TemplateView):
@@ -16,6 +19,15 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
         ctx["villages"] = villages
         ctx["totals"] = village_totals(villages)
         ctx["loans"] = loan_book_summary(user=self.request.user)
+        # Notices waiting for a village officer to forward them by hand (relay groups).
+        ctx["relays_waiting"] = relay_waiting_count(self.request.user)
+        user = self.request.user
+        ctx["follow_ups"] = follow_up_counts(user, today=timezone.localdate())
+        ctx["notices_to_approve"] = (
+            notices_for(user).filter(status=NoticeStatus.SUBMITTED).count()
+            if user.is_commune_wide
+            else None
+        )
         return ctx
 
 

@@ -6,12 +6,25 @@ are read-only: every write goes through the services (status map, audit, outbox)
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from eakutur.admin_mixins import ReadOnlyAdmin
 from households.selectors import villages_for
 
-from .models import Delivery, Notice, VillageGroup
-from .selectors import notices_for, village_groups_for
+from .models import (
+    AssistedApplication,
+    Delivery,
+    DigitalTeam,
+    Notice,
+    TeamMember,
+    VillageGroup,
+)
+from .selectors import (
+    applications_for,
+    notices_for,
+    teams_for,
+    village_groups_for,
+)
 
 
 def _is_staff(request) -> bool:
@@ -82,3 +95,53 @@ class DeliveryAdmin(ReadOnlyScopedAdmin):
             notice__in=notices_for(request.user).values("pk"),
             group__village__in=villages_for(request.user).values("pk"),
         ).select_related("notice", "group")
+
+
+# --- Digital teams and assisted applications: read-only, scoped to the user's villages.
+# Every write goes through outreach.services (one leader, phones, status walk, audit).
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    fields = ("full_name", "role", "phone", "is_youth_union", "joined_on", "left_on")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DigitalTeam)
+class DigitalTeamAdmin(ReadOnlyScopedAdmin):
+    list_display = ("village", "established_on", "decision_number", "active_members")
+    search_fields = ("village__name", "decision_number")
+    inlines = (TeamMemberInline,)
+
+    def get_queryset(self, request):
+        return teams_for(request.user)
+
+    @admin.display(description=_("Members"), ordering="active_members")
+    def active_members(self, obj) -> int:
+        return obj.active_members
+
+
+@admin.register(AssistedApplication)
+class AssistedApplicationAdmin(ReadOnlyScopedAdmin):
+    list_display = (
+        "household",
+        "service",
+        "filed_on",
+        "reference_number",
+        "status",
+        "helped_by",
+    )
+    list_filter = ("status", "service")
+    search_fields = ("reference_number", "household__code", "household__head_name")
+    date_hierarchy = "filed_on"
+
+    def get_queryset(self, request):
+        return applications_for(request.user)

@@ -50,6 +50,7 @@ from .models import (
 )
 from .models.applications import OPEN_APPLICATION_STATUSES
 from .services import notice_target_groups, notice_text
+from .services.relay import RELAY_PROVIDER_PREFIX
 
 BATCH = 1000
 KINH = "01"
@@ -304,7 +305,11 @@ def _sent_deliveries(notice: Notice, users, officer_village, rng) -> datetime:
         rows.append(row)
     Delivery.objects.bulk_create(rows)
     for row in rows:
-        row.provider_id = f"{row.group.channel}-{row.pk}"
+        # As the channels write them: "console-<delivery>", "relay:<who confirmed>".
+        if row.group.channel == GroupChannel.RELAY:
+            row.provider_id = f"{RELAY_PROVIDER_PREFIX}{row.confirmed_by.pk}"
+        else:
+            row.provider_id = f"{row.group.channel}-{row.pk}"
         row.created_at = started
     Delivery.objects.bulk_update(rows, ["provider_id", "created_at"])
     return max((r.sent_at for r in rows), default=started)

@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from celery import shared_task
 from django.core.cache import cache
 
-from .services import deliveries_sweep, delivery_send, notice_dispatch_due
+from .services import (
+    deliveries_sweep,
+    delivery_send,
+    notice_dispatch_due,
+    relays_chase,
+)
 
 # Periodic jobs: shorter than beat's 60 s interval, so a run ends before the next starts.
 PERIODIC_TIME_LIMIT = 55
@@ -80,3 +85,22 @@ def sweep_deliveries() -> int | None:
         if not acquired:
             return None
         return deliveries_sweep()
+
+
+@shared_task(
+    name="outreach.tasks.chase_relays",
+    time_limit=PERIODIC_TIME_LIMIT,
+    soft_time_limit=PERIODIC_SOFT_TIME_LIMIT,
+)
+def chase_relays() -> dict[str, int] | None:
+    """Beat, every 15 minutes: remind village officers of relays waiting to be
+    forwarded, and fail those waiting too long; None if already running."""
+    with cron_lock("chase-relays") as acquired:
+        if not acquired:
+            return None
+        result = relays_chase()
+        return {
+            "reminded": result.reminded,
+            "emails": result.emails,
+            "given_up": result.given_up,
+        }

@@ -79,7 +79,7 @@ def notice_get_for(user, pk: int) -> Notice:
 
 def deliveries_of(notice: Notice, user) -> QuerySet[Delivery]:
     """A notice's deliveries the user may see, ordered by village."""
-    qs = notice.deliveries.select_related("group__village")
+    qs = notice.deliveries.select_related("group__village", "confirmed_by")
     if not user.is_superuser and not user.is_commune_wide:
         qs = qs.filter(group__village__in=villages_for(user).values("pk"))
     return qs.order_by("group__village__sort_order", "group__village__name", "pk")

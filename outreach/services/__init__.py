@@ -17,6 +17,13 @@ from .compose import notice_compose
 from .contacts import CONTACT_FIELDS, contact_follow_up_done, contact_log
 from .deliveries import backoff, delivery_send
 from .dispatch import deliveries_sweep, notice_dispatch_due
+from .groups import (
+    GROUP_FIELDS,
+    group_address_normalise,
+    village_group_create,
+    village_group_set_active,
+    village_group_update,
+)
 from .notices import (
     audience_villages,
     notice_cancel,
@@ -25,6 +32,15 @@ from .notices import (
     notice_schedule,
     notice_submit,
     notice_target_groups,
+)
+from .relay import (
+    GIVE_UP_REASON,
+    ChaseResult,
+    relay_confirm,
+    relay_waiting_since,
+    relays_chase,
+    wait_in_words,
+    waiting_relays,
 )
 from .teams import (
     member_add,
@@ -38,6 +54,9 @@ __all__ = [
     "APPLICATION_TRANSITIONS",
     "CONTACT_FIELDS",
     "FINAL_APPLICATION_STATUSES",
+    "GIVE_UP_REASON",
+    "GROUP_FIELDS",
+    "ChaseResult",
     "allowed_statuses",
     "application_record",
     "application_update",
@@ -48,6 +67,7 @@ __all__ = [
     "contact_log",
     "deliveries_sweep",
     "delivery_send",
+    "group_address_normalise",
     "member_add",
     "member_leave",
     "member_update",
@@ -62,6 +82,14 @@ __all__ = [
     "notice_target_groups",
     "notice_text",
     "notices_cancel_automatic",
+    "relay_confirm",
+    "relay_waiting_since",
+    "relays_chase",
     "team_create",
     "team_update",
+    "village_group_create",
+    "village_group_set_active",
+    "village_group_update",
+    "wait_in_words",
+    "waiting_relays",
 ]

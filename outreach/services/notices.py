@@ -275,6 +275,10 @@ def notice_resend_failed(*, actor, notice: Notice) -> int:
             next_attempt_at=None,
             failed_at=None,
         )
+        # A relay's wait (chasing, giving up) starts again now (services/relay.py).
+        Delivery.objects.filter(pk__in=ids, group__channel=GroupChannel.RELAY).update(
+            next_attempt_at=timezone.now()
+        )
         to_send = Delivery.objects.filter(pk__in=ids).exclude(
             group__channel=GroupChannel.RELAY
         )

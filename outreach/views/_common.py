@@ -34,12 +34,16 @@ _PHONE = re.compile(r"^\+?[\d .\-]{8,}$")
 
 
 def mask_address(address: str) -> str:
-    """Phone numbers show only their last three digits; other addresses as they are."""
+    """Phone numbers show only their last three digits, e-mail addresses the first letter
+    and the domain ("h•••@gmail.com"); a Zalo group id as it is."""
     parts = []
     for part in (p.strip() for p in address.split(",")):
         digits = re.sub(r"\D", "", part)
         if _PHONE.match(part) and len(digits) > 3:
             part = "•" * (len(digits) - 3) + digits[-3:]
+        elif "@" in part:
+            local, _at, domain = part.rpartition("@")
+            part = f"{local[:1]}•••@{domain}"
         parts.append(part)
     return ", ".join(p for p in parts if p)
 

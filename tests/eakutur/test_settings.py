@@ -27,6 +27,7 @@ SETTINGS_VARIABLES = (
     "IMPORT_MAX_FILE_BYTES",
     "LOG_LEVEL",
     "CONN_MAX_AGE",
+    "EMAIL_URL",
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
     "CELERY_RESULT_BACKEND",
@@ -189,6 +190,7 @@ PRODUCTION = {
     # Not a real key: 50+ varied characters, as check --deploy wants.
     "SECRET_KEY": "t3st-only-4Jq9zR7wXv2LmN8pK5sD1fG6hY0uB3cE7aT9oW4iQ",
     "ALLOWED_HOSTS": "portal.example",
+    "EMAIL_URL": "smtp+tls://portal:secret@mail.example:587",
 }
 
 
@@ -208,6 +210,17 @@ def test_production_settings_pass_check_deploy(var_dir):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_mail_is_only_printed(var_dir):
+    """Relay reminders must leave the server: without EMAIL_URL they only reach the log."""
+    without_mail = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    result = manage(
+        var_dir, "check", "--deploy", "--fail-level", "WARNING", **without_mail
+    )
+
+    assert result.returncode != 0
+    assert "eakutur.W001" in result.stderr
 
 
 def test_check_deploy_warns_without_https(var_dir):

@@ -2,7 +2,7 @@
 its time and approver), so selector and model tests do not depend on the services; the
 service tests call the services."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -10,15 +10,24 @@ from django.utils import timezone
 from households.models import Village
 from outreach.channels import Message, Sent
 from outreach.models import (
+    AssistedApplication,
     Audience,
+    Contact,
+    ContactChannel,
+    ContactOutcome,
+    ContactTopic,
     Delivery,
+    DigitalTeam,
     GroupChannel,
     Notice,
     NoticeStatus,
+    PublicService,
+    TeamMember,
+    TeamRole,
     VillageGroup,
 )
 
-from . import CommuneFactory, UserFactory, VillageFactory, fake
+from . import CommuneFactory, HouseholdFactory, UserFactory, VillageFactory, fake
 
 
 class VillageGroupFactory(factory.django.DjangoModelFactory):
@@ -126,3 +135,80 @@ class FakeChannel:
 
 class WorkerKilled(BaseException):
     """Stands for SIGKILL during the provider call: nothing after it runs."""
+
+
+# --- Digital teams and assisted applications ---------------------------------------------
+
+
+class DigitalTeamFactory(factory.django.DjangoModelFactory):
+    """A village's team; asking again for the same village gives the same team."""
+
+    class Meta:
+        model = DigitalTeam
+        django_get_or_create = ("village",)
+
+    village = factory.SubFactory(VillageFactory)
+    established_on = date(2023, 3, 15)
+    decision_number = factory.Sequence(lambda n: f"{100 + n}/QĐ-UBND")
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    """An active ordinary member with a phone number of their own."""
+
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(DigitalTeamFactory)
+    full_name = factory.LazyFunction(fake.name)
+    phone = factory.Sequence(lambda n: f"09{n:08d}")
+    role = TeamRole.MEMBER
+    is_youth_union = False
+    joined_on = date(2023, 3, 15)
+
+
+class AssistedApplicationFactory(factory.django.DjangoModelFactory):
+    """A filed application of a household, helped by a member of its village's team."""
+
+    class Meta:
+        model = AssistedApplication
+
+    household = factory.SubFactory(HouseholdFactory)
+    service = PublicService.HEALTH_INSURANCE
+    filed_on = date(2025, 6, 2)
+    reference_number = factory.Sequence(lambda n: f"G22.99-250602-{n:04d}")
+    helped_by = factory.SubFactory(
+        TeamMemberFactory, team__village=factory.SelfAttribute("...household.village")
+    )
+    recorded_by = factory.SubFactory(
+        UserFactory, commune=factory.SelfAttribute("..household.commune")
+    )
+
+
+# --- Contacts -----------------------------------------------------------------------------
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A door-to-door visit that reached a household, yesterday, about loans; pass
+    ``topics=[...]`` for others. Village-wide: ``household=None, village=v``."""
+
+    class Meta:
+        model = Contact
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    village = factory.LazyAttribute(lambda o: o.household.village)
+    commune = factory.LazyAttribute(lambda o: o.village.commune)
+    channel = ContactChannel.DOOR_TO_DOOR
+    contacted_on = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=1)
+    )
+    outcome = ContactOutcome.INFORMED
+    made_by = factory.SubFactory(
+        UserFactory, commune=factory.SelfAttribute("..commune")
+    )
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create:
+            for topic in extracted or ["loans"]:
+                ContactTopic.objects.create(contact=self, topic=topic)

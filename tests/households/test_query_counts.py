@@ -24,9 +24,9 @@ from tests.factories import (
 )
 
 MAX_LIST = 6
-MAX_DETAIL = 8  # 7 for the registry, 1 for the loans panel
+MAX_DETAIL = 11  # 7 for the registry, 1 for the loans panel, 3 for the outreach panel
 MAX_VILLAGES = 3
-MAX_STAFF_HOME = MAX_VILLAGES + 1  # the village figures and the loan book's
+MAX_STAFF_HOME = MAX_VILLAGES + 4  # villages, loan book, relays, follow-ups, approvals
 
 
 def populate(commune, villages, count, start=0):

@@ -8,15 +8,21 @@ messages and the token refresh, with tokens that expire and refresh tokens that 
 
 The error codes it answers are the ones ``outreach.channels.zalo`` maps, which are
 themselves unconfirmed; the fake checks our handling of them, not Zalo's real behaviour.
+
+For the integration tests and the fan-out benchmark, which reach it from a Celery worker
+in another process, ``FakeZalo`` can also answer with a realistic latency, answer the next
+message slowly (to kill a worker while Zalo holds it), and list the messages it accepted
+per group (what the village group would show).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import urllib.parse
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -158,26 +164,61 @@ class FakeZalo(FakeServer):
     The portal starts with ``access-1``/``refresh-1``. ``expire_access_token()`` makes
     Zalo reject the current access token; a refresh with the current refresh token issues
     ``access-N``/``refresh-N`` and spends the old refresh token, as the real one does.
+
+    ``latency`` (seconds, or a ``(low, high)`` range drawn uniformly) delays every answer
+    to a group message that is not scripted. A message Zalo accepts is posted to the group
+    at once, before the answer goes back (``accepted``, ``messages_to``), as with the real
+    API: a client that never reads the answer has still posted the message.
     """
 
     APP_ID = "app-ea-ktur"
     SECRET_KEY = "secret-ea-ktur"
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        latency: float | tuple[float, float] = 0.0,
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
         self.access_token: str | None = "access-1"
         self.refresh_token = "refresh-1"
         self.groups = {"group-thon-1", "group-thon-2"}
         self.refresh_delay = 0.0  # to make two workers' refreshes overlap
+        self.latency = latency
+        self.accepted: list[tuple[str, str]] = []  # (group id, message id), in order
+        self._random = random.Random(seed)
+        self._slow: deque[float] = deque()
         self._issued = 1
         self._sent = 0
+
+    def slow_next(self, seconds: float, count: int = 1) -> None:
+        """Accept the next ``count`` group messages but answer each after ``seconds``."""
+        with self._lock:
+            self._slow.extend([seconds] * count)
+
+    def messages_to(self, group_id: str) -> list[str]:
+        """The ids of the messages posted to ``group_id``: what its members saw."""
+        with self._lock:
+            return [m for g, m in self.accepted if g == group_id]
+
+    def _latency(self) -> float:
+        if isinstance(self.latency, tuple):
+            low, high = self.latency
+            with self._lock:
+                return self._random.uniform(low, high)
+        return self.latency
 
     def expire_access_token(self) -> None:
         self.access_token = None
 
     def respond(self, request: Recorded) -> Answer:
         if request.path == GROUP_MESSAGE_PATH:
-            return self._group_message(request)
+            answer = self._group_message(request)
+            with self._lock:
+                slow = self._slow.popleft() if self._slow else None
+            delay = self._latency() if slow is None else slow
+            return replace(answer, delay=delay) if delay else answer
         if request.path == REFRESH_PATH:
             return self._refresh(request)
         return super().respond(request)
@@ -192,6 +233,7 @@ class FakeZalo(FakeServer):
         with self._lock:
             self._sent += 1
             message_id = f"msg-{self._sent}"
+            self.accepted.append((group_id, message_id))
         data = {"message_id": message_id, "group_id": group_id}
         return Answer(json={"error": 0, "message": "Success", "data": data})
 
