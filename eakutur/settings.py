@@ -148,6 +148,9 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
+        # The worker looks for new task files this often (kombu's default is 1 s, which
+        # made every send wait up to a second: 47 s for 46 groups on one thread).
+        "polling_interval": 0.2,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True

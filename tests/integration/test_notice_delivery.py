@@ -27,7 +27,13 @@ from tests.integration.conftest import Stack, row_locked
 from tests.integration.processes import Worker, sleep_until, wait_for
 from tests.outreach.fake_zalo import GROUP_MESSAGE_PATH
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test empties the tables when it ends; the
+# reference data the migrations loaded (poverty standards, programs) must come back for
+# the tests that run after it on the same xdist worker.
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DISPATCH = "outreach.tasks.dispatch_due_notices"
 SWEEP = "outreach.tasks.sweep_deliveries"

@@ -225,7 +225,7 @@ def _channel(fake_zalo, *, refresh_wait=None) -> ZaloChannel:
 
 
 # Threads use their own database connections: the test cannot hide in a transaction.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_with_an_expired_token_refresh_once(zalo_settings, fake_zalo):
     fake_zalo.expire_access_token()
     fake_zalo.refresh_delay = 0.3  # the second worker arrives while the first refreshes
@@ -252,7 +252,7 @@ def test_two_workers_with_an_expired_token_refresh_once(zalo_settings, fake_zalo
 
 
 # Threads use their own database connections: the test cannot hide in a transaction.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_waiting_on_the_lock_uses_the_token_another_one_saved(
     zalo_settings, fake_zalo
 ):
