@@ -15,6 +15,7 @@ from tests.factories import (
     HouseholdFactory,
     MemberFactory,
     PovertyReviewFactory,
+    VillageFactory,
     indicators,
     kinh,
 )
@@ -465,3 +466,69 @@ def test_notice_pages_show_no_english_in_vietnamese(
     ]
     for url in pages:
         assert_no_english(official_client.get(url), catalogue, url)
+
+
+def test_outreach_pages_show_no_english_in_vietnamese(
+    catalogue, official_client, official, populated, village
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories.outreach import (
+        AssistedApplicationFactory,
+        ContactFactory,
+        DeliveryFactory,
+        NoticeFactory,
+        TeamMemberFactory,
+        VillageGroupFactory,
+    )
+
+    today = timezone.localdate()
+    household = populated
+    contact = ContactFactory(
+        household=household,
+        made_by=official,
+        contacted_on=today - timedelta(days=2),
+        follow_up_on=today,
+        note="Hẹn hướng dẫn làm hồ sơ vay",
+        topics=["loans", "health_insurance"],
+    )
+    member = TeamMemberFactory(team__village=household.village, role="leader")
+    application = AssistedApplicationFactory(household=household, helped_by=member)
+    relay = VillageGroupFactory(
+        village=household.village, channel="relay", external_id="", name="Nhóm buôn"
+    )
+    notice = NoticeFactory(commune=household.commune, author=official)
+    DeliveryFactory(notice=notice, group=relay, status="queued")
+    pages = [
+        "/outreach/",
+        "/outreach/?channel=door_to_door&topic=loans",
+        "/outreach/new/",
+        f"/outreach/new/?household={household.pk}",
+        f"/outreach/{contact.pk}/",
+        "/outreach/follow-ups/",
+        f"/outreach/{contact.pk}/done/",
+        "/outreach/coverage/",
+        "/outreach/coverage/households/",
+        "/outreach/teams/",
+        f"/outreach/teams/new/?village={VillageFactory(commune=household.commune).pk}",
+        f"/outreach/teams/{member.team_id}/",
+        f"/outreach/teams/{member.team_id}/edit/",
+        f"/outreach/teams/{member.team_id}/members/new/",
+        f"/outreach/teams/{member.team_id}/members/{member.pk}/edit/",
+        f"/outreach/teams/{member.team_id}/members/{member.pk}/leave/",
+        "/outreach/applications/",
+        "/outreach/applications/new/",
+        f"/outreach/applications/{application.pk}/",
+        f"/outreach/applications/{application.pk}/status/",
+        f"/outreach/applications/{application.pk}/edit/",
+        "/notices/relay/",
+        "/notices/groups/new/",
+        f"/notices/groups/{relay.pk}/edit/",
+        f"/households/{household.pk}/",
+    ]
+    for url in pages:
+        response = official_client.get(url)
+        assert response.status_code == 200, url
+        assert_no_english(response, catalogue, url)
