@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("loans/", include("loans.urls")),
     path("outreach/", include("outreach.urls.contacts")),
     path("notices/", include("outreach.urls.notices")),
+    path("trainings/", include("trainings.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Forms of trainings, one module per screen family."""

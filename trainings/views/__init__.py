@@ -1,0 +1,1 @@
+"""Views of trainings, one module per screen family."""
