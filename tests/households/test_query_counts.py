@@ -24,7 +24,9 @@ from tests.factories import (
 )
 
 MAX_LIST = 6
-MAX_DETAIL = 11  # 7 for the registry, 1 for the loans panel, 3 for the outreach panel
+# 7 for the registry, 1 for the loans panel, 3 for the trainings panel (the village
+# check, the enrolments, the recommended courses), 3 for the outreach panel
+MAX_DETAIL = 14
 MAX_VILLAGES = 3
 MAX_STAFF_HOME = MAX_VILLAGES + 4  # villages, loan book, relays, follow-ups, approvals
 

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: the demo commune Xã Ea Ktur in three parts.
+"""``manage.py seed_demo``: the demo commune Xã Ea Ktur in four parts.
 
 1. The registry (``households.seeding``): 46 villages, about 8,500 households with
    members and their 2024 and 2025 poverty reviews, and three demo logins
@@ -9,12 +9,16 @@
    đồng outstanding at the end of 2024), in proportion for another ``--households``.
 3. The outreach (``outreach.seeding``): 46 digital teams (279 members at the default
    size), a year of contacts, assisted applications, village groups and a few notices.
+4. The trainings (``trainings.seeding``): the 2025 coffee, pepper and durian courses
+   with about 550 distinct participants (in proportion for another ``--households``),
+   other courses, and a few upcoming sessions with their reminders.
 
 It lives in the project package because it composes apps (``loans`` builds on
 ``households``, never the other way round). Each part is deterministic, idempotent and
 written in one transaction: the registry's households only when the commune has none,
 the loan book only when the commune has no loans, the outreach part by part (teams and
-contacts, groups, notices) only when the commune has none of it.
+contacts, groups, notices) only when the commune has none of it, the trainings only
+when the commune has no courses.
 """
 
 import time
@@ -31,6 +35,7 @@ from loans.demo import OUTSTANDING_ON, WINDOW
 from loans.models import LoanStatus
 from loans.seeding import demo_loans_counts, demo_loans_seed
 from outreach.seeding import demo_outreach_counts, demo_outreach_seed
+from trainings.seeding import demo_trainings_counts, demo_trainings_seed
 
 BILLION = 1_000_000_000
 RECORDER = "canbo"  # the demo commune official enters the loans and repayments
@@ -41,7 +46,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo commune Xã Ea Ktur: villages, households, reviews, logins, "
         "savings groups, loans and repayments, digital teams, contacts, assisted "
-        "applications, village groups and notices."
+        "applications, village groups, notices, training courses, sessions and "
+        "enrolments."
     )
 
     def add_arguments(self, parser):
@@ -88,6 +94,14 @@ class Command(BaseCommand):
             say=self._say,
         )
         self._outreach_summary(commune, today, time.monotonic() - started)
+        started = time.monotonic()
+        demo_trainings_seed(
+            commune,
+            official=users.filter(username=RECORDER).first(),
+            officer=users.filter(username=OFFICER).first(),
+            say=self._say,
+        )
+        self._trainings_summary(commune, time.monotonic() - started)
         self._logins()
 
     def _say(self, text: str, level: int = 1) -> None:
@@ -148,6 +162,22 @@ class Command(BaseCommand):
             f"{c.applications:,} ({c.open_applications:,} open); village groups: "
             f"{c.groups:,} ({c.relay_groups:,} relay); notices: {c.notices:,} "
             f"({seconds:.1f} s)"
+        )
+
+    def _trainings_summary(self, commune: Commune, seconds: float) -> None:
+        c = demo_trainings_counts(commune)
+        marked = c.attended + c.absent
+        rate = f"{100 * c.attended / marked:.0f}%" if marked else "-"
+        self._say(
+            f"Trainings: {c.courses:,} courses, {c.sessions:,} sessions ({c.held:,} "
+            f"held, {c.cancelled:,} cancelled); {c.participants:,} distinct 2025 "
+            f"participants in durian, coffee and pepper courses; attendance {rate} "
+            f"({c.attended:,} of {marked:,} marked)"
+        )
+        self._say(
+            f"  upcoming sessions: {c.upcoming:,}, with {c.reminders:,} reminders "
+            f"waiting to go out ({c.cancelled_reminders:,} cancelled with a session, "
+            f"{c.cancellation_notices:,} cancellation notice) ({seconds:.1f} s)"
         )
 
     def _logins(self) -> None:
