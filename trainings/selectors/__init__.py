@@ -9,7 +9,13 @@ from .households import (
     trainings_of_household,
 )
 from .scope import courses_for, sessions_for
-from .sessions import session_get_for, session_roster
+from .sessions import (
+    course_sessions_for,
+    reminder_key_prefix,
+    session_get_for,
+    session_reminders,
+    session_roster,
+)
 from .walk_ins import walk_in_get_for, walk_in_suggestions, walk_ins_for
 
 __all__ = [
@@ -17,11 +23,14 @@ __all__ = [
     "course_get_for",
     "course_list_for",
     "course_participants",
+    "course_sessions_for",
     "courses_for",
     "courses_recommended_for",
     "member_search_for",
     "participant_counts",
+    "reminder_key_prefix",
     "session_get_for",
+    "session_reminders",
     "session_roster",
     "sessions_for",
     "trainings_of_household",

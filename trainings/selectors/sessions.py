@@ -1,8 +1,11 @@
 """One session, and its roster in sign-in order."""
 
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from ..models import Enrolment, EnrolmentStatus, Session
+from outreach.selectors import notices_for
+
+from ..models import PLACE_HOLDING, Enrolment, EnrolmentStatus, Session
 from .scope import sessions_for
 
 
@@ -36,3 +39,35 @@ def session_roster(session: Session) -> list[Enrolment]:
         key=lambda e: (e.created_at, e.pk),
     )
     return placed + waiting
+
+
+def course_sessions_for(user, *courses) -> QuerySet[Session]:
+    """The sessions of ``courses`` the user may see, by date, each with ``places_held``
+    and ``waitlisted`` counted in the same query."""
+    return (
+        sessions_for(user)
+        .filter(course__in=[c.pk for c in courses])
+        .annotate(
+            places_held=Count(
+                "enrolments", filter=Q(enrolments__status__in=PLACE_HOLDING)
+            ),
+            waitlisted=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def reminder_key_prefix(session) -> str:
+    """The ``source_key`` prefix of the notices about ``session`` (see the services)."""
+    return f"training:{session.pk}:"
+
+
+def session_reminders(user, session, *, statuses=None) -> list:
+    """The automatic notices about ``session`` the user may see, by time, with their
+    villages (the services name them ``training:<pk>:…``)."""
+    qs = notices_for(user).filter(source_key__startswith=reminder_key_prefix(session))
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    return list(qs.prefetch_related("villages").order_by("scheduled_at", "pk"))

@@ -1,21 +1,19 @@
 """What the training screens share: the section's tabs, the mixins that load a course or
 a session through the scoped selectors (another village's record is a 404 for GET and
 POST alike) and admit commune-wide roles only where the plan says so (a 403 after the
-record was found visible), the status badges, and the reminders a session has.
+record was found visible) and the status badges.
 
 The enrolment and attendance screens import from here too.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from households.views._common import StaffMixin
-from outreach.selectors import notices_for
 
 from .. import selectors
-from ..models import PLACE_HOLDING, EnrolmentStatus, Session, SessionStatus
+from ..models import EnrolmentStatus, SessionStatus
 
 __all__ = [
     "COURSE_LINKS",
@@ -26,11 +24,8 @@ __all__ = [
     "CourseScopedMixin",
     "SessionScopedMixin",
     "TrainingsTabsMixin",
-    "course_sessions_for",
     "mark_sessions",
-    "reminder_key_prefix",
     "session_page_url",
-    "session_reminders",
 ]
 
 # The trainings pages' own menu: (key, URL name, label, commune-wide only). A page names
@@ -138,25 +133,6 @@ def session_page_url(session) -> str:
     return reverse("trainings:session_detail", args=[session.pk])
 
 
-def course_sessions_for(user, *courses) -> QuerySet[Session]:
-    """The sessions of ``courses`` the user may see, by date, each with ``places_held``
-    and ``waitlisted`` counted in the same query. (A read the plan's selectors lack; it
-    belongs in ``trainings.selectors`` next to ``upcoming_sessions_for``.)"""
-    return (
-        selectors.sessions_for(user)
-        .filter(course__in=[c.pk for c in courses])
-        .annotate(
-            places_held=Count(
-                "enrolments", filter=Q(enrolments__status__in=PLACE_HOLDING)
-            ),
-            waitlisted=Count(
-                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)
-            ),
-        )
-        .order_by("starts_at", "pk")
-    )
-
-
 def mark_sessions(sessions, user) -> None:
     """Give each session what its row shows: the status badge, its page, and whether the
     user may edit or cancel it."""
@@ -165,17 +141,3 @@ def mark_sessions(sessions, user) -> None:
         session.badge_class = SESSION_BADGES.get(session.status, "text-bg-light")
         session.page_url = session_page_url(session)
         session.can_manage = wide and session.status == SessionStatus.SCHEDULED
-
-
-def reminder_key_prefix(session) -> str:
-    """The ``source_key`` prefix of the notices about ``session`` (see the services)."""
-    return f"training:{session.pk}:"
-
-
-def session_reminders(user, session, *, statuses=None) -> list:
-    """The automatic notices about ``session`` the user may see, by time, with their
-    villages (the services name them ``training:<pk>:…``)."""
-    qs = notices_for(user).filter(source_key__startswith=reminder_key_prefix(session))
-    if statuses is not None:
-        qs = qs.filter(status__in=statuses)
-    return list(qs.prefetch_related("villages").order_by("scheduled_at", "pk"))

@@ -28,7 +28,6 @@ from ._common import (
     CommuneWideOnlyMixin,
     CourseScopedMixin,
     TrainingsTabsMixin,
-    course_sessions_for,
     mark_sessions,
 )
 
@@ -104,7 +103,7 @@ class CourseExportView(StaffMixin, View):
             ).prefetch_related("target_villages", "targets")
         )
         count_people(courses)
-        sessions = course_sessions_for(request.user, *courses)
+        sessions = selectors.course_sessions_for(request.user, *courses)
         today = timezone.localdate()
         return xlsx_response(
             courses_xlsx(courses, sessions), f"khoa-tap-huan-{today:%Y-%m-%d}.xlsx"
@@ -178,7 +177,7 @@ class CourseDetailView(CourseScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         course, user = self.course, self.request.user
-        sessions = list(course_sessions_for(user, course))
+        sessions = list(selectors.course_sessions_for(user, course))
         mark_sessions(sessions, user)
         count_people([course])
         wide = user.is_commune_wide

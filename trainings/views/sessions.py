@@ -37,7 +37,6 @@ from ._common import (
     SessionScopedMixin,
     TrainingsTabsMixin,
     mark_sessions,
-    session_reminders,
 )
 
 __all__ = [
@@ -145,7 +144,9 @@ def _names(villages) -> str:
 def reminder_summary(user, session) -> str:
     """Which villages' groups the session's pending reminders go to and when; which of
     its villages get none (no active group), or that the times have passed."""
-    notices = session_reminders(user, session, statuses=(NoticeStatus.SCHEDULED,))
+    notices = selectors.session_reminders(
+        user, session, statuses=(NoticeStatus.SCHEDULED,)
+    )
     targets = list(session.course.target_villages.all()) or [session.village]
     reached = {}
     for notice in notices:
@@ -324,7 +325,7 @@ class SessionCancelView(SessionScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         targets = list(self.course.target_villages.all()) or [self.session.village]
-        pending = session_reminders(
+        pending = selectors.session_reminders(
             self.request.user, self.session, statuses=(NoticeStatus.SCHEDULED,)
         )
         ctx.update(
@@ -337,7 +338,9 @@ class SessionCancelView(SessionScopedMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         pending = len(
-            session_reminders(user, self.session, statuses=(NoticeStatus.SCHEDULED,))
+            selectors.session_reminders(
+                user, self.session, statuses=(NoticeStatus.SCHEDULED,)
+            )
         )
         try:
             session = services.session_cancel(
@@ -358,7 +361,7 @@ class SessionCancelView(SessionScopedMixin, FormView):
             )
         told = [
             n
-            for n in session_reminders(
+            for n in selectors.session_reminders(
                 user, session, statuses=(NoticeStatus.SCHEDULED,)
             )
             if n.source_key.endswith(":cancelled")
