@@ -1,5 +1,7 @@
 """Project-level pages: the staff home after login."""
 
+from datetime import timedelta
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -8,6 +10,11 @@ from households.selectors import village_list_for, village_totals
 from loans.selectors import loan_book_summary
 from outreach.models import NoticeStatus
 from outreach.selectors import follow_up_counts, notices_for, relay_waiting_count
+from trainings.models import SessionStatus
+from trainings.selectors import upcoming_sessions_for
+
+# The staff home lists the trainings of the coming week.
+TRAININGS_AHEAD = timedelta(days=7)
 
 
 class StaffHomeView(LoginRequiredMixin, TemplateView):
@@ -23,6 +30,12 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
         ctx["relays_waiting"] = relay_waiting_count(self.request.user)
         user = self.request.user
         ctx["follow_ups"] = follow_up_counts(user, today=timezone.localdate())
+        today = timezone.localdate()
+        ctx["trainings"] = list(
+            upcoming_sessions_for(user, start=today, end=today + TRAININGS_AHEAD)
+            .exclude(status=SessionStatus.CANCELLED)
+            .select_related("course", "village")[:5]
+        )
         ctx["notices_to_approve"] = (
             notices_for(user).filter(status=NoticeStatus.SUBMITTED).count()
             if user.is_commune_wide

@@ -57,3 +57,27 @@ def test_an_official_sees_the_notices_awaiting_approval(official_client, commune
 
     card = _card(response, "notices-to-approve")
     assert card == "Thông báo chờ duyệt 1"
+
+
+def test_the_trainings_of_the_coming_week_are_listed(official_client, village):
+    from tests.factories.trainings import SessionFactory
+
+    soon = SessionFactory(
+        village=village,
+        course__commune=village.commune,
+        course__title="Tái canh cà phê",
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    SessionFactory(
+        village=village,
+        course__commune=village.commune,
+        course__title="Lớp tháng sau",
+        starts_at=timezone.now() + timedelta(days=20),
+    )
+
+    response = official_client.get(reverse("staff_home"))
+
+    week = text_of(response).split('id="trainings-this-week"')[1].split("</div>")[0]
+    assert "Tái canh cà phê" in week
+    assert f"/trainings/sessions/{soon.pk}/" in week
+    assert "Lớp tháng sau" not in week

@@ -28,7 +28,8 @@ MAX_LIST = 6
 # check, the enrolments, the recommended courses), 3 for the outreach panel
 MAX_DETAIL = 14
 MAX_VILLAGES = 3
-MAX_STAFF_HOME = MAX_VILLAGES + 4  # villages, loan book, relays, follow-ups, approvals
+# + the loan book, relays, follow-ups, approvals and trainings.
+MAX_STAFF_HOME = MAX_VILLAGES + 5
 
 
 def populate(commune, villages, count, start=0):
