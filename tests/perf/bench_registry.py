@@ -110,8 +110,15 @@ def reset_registry() -> None:
         DigitalTeam,
         TeamMember,
     )
+    from trainings.models import Course, CourseTarget, Enrolment, Session
 
-    # The outreach's teams, contacts and applications follow the households' sizes.
+    # Trainings, and the outreach's teams, contacts and applications, follow the
+    # households' sizes.
+    Enrolment.objects.all().delete()
+    Session.objects.all().delete()
+    CourseTarget.objects.all().delete()
+    Course.target_villages.through.objects.all().delete()
+    Course.objects.all().delete()
     ContactTopic.objects.all().delete()
     Contact.objects.all().delete()
     AssistedApplication.objects.all().delete()
