@@ -19,6 +19,48 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+def _is_transactional(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Leave the database as the migrations left it after a transactional test.
+
+    A transactional test empties every table when it ends, the reference data the
+    migrations load too (ethnic groups, poverty standards, loan programs);
+    ``serialized_rollback`` only reloads it when the next such test starts. A test that
+    runs after it on the same xdist worker would find empty tables ("No poverty standard
+    covers (2024, 2025)"). A hook, not a fixture: it runs after every fixture's
+    teardown, pytest-django's flush included.
+    """
+    result = yield
+    if _is_transactional(item):
+        _reload_reference_data(item.config)
+    return result
+
+
+def _reload_reference_data(config) -> None:
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    from households.models import EthnicGroup
+
+    with config.stash[blocking_manager_key].unblock():
+        if EthnicGroup.objects.exists():
+            return  # nothing was emptied (the test was skipped, or kept its data)
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language. A request to an /en/ page leaves English

@@ -82,29 +82,6 @@ def browser(django_db_setup):
         browser.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_restored_afterwards(django_db_setup, django_db_blocker):
-    """Leave the database as the migrations left it.
-
-    A transactional test empties every table when it ends, including the reference data
-    the migrations load (ethnic groups, poverty standards); ``serialized_rollback`` only
-    reloads it when the next such test starts. Tests that pytest-django orders after
-    these ones would find empty tables, so reload it once this module is done.
-    """
-    yield
-    from django.db import connections
-
-    from households.models import EthnicGroup
-
-    with django_db_blocker.unblock():
-        if EthnicGroup.objects.exists():
-            return  # no transactional test ran (skipped), nothing was emptied
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
-
-
 def _new_page(browser, request, **context_options):
     context = browser.new_context(locale="vi-VN", **context_options)
     context.set_default_timeout(10_000)
