@@ -7,7 +7,7 @@ Vietnamese; expected texts are looked up in the Vietnamese catalogue with ``vi()
 """
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -157,6 +157,43 @@ def test_list_shows_sessions_next_date_and_distinct_participants(
     assert_shows(response, "Thôn 1, Buôn Tiêu")
 
 
+def test_list_shows_the_years_people_trained_each_counted_once(
+    official_client, coffee, pepper, village
+):
+    """The figure the commune reports ("about 550 farmers trained in durian, coffee and
+    pepper in 2025"): a farmer at a coffee and a pepper course counts once."""
+    farmer = MemberFactory(household__village=village)
+    coffee_day = SessionFactory(course=coffee, village=village, starts_at=at(5, 5))
+    pepper_day = SessionFactory(course=pepper, village=village, starts_at=at(6, 5))
+    health = SessionFactory(
+        course__commune=coffee.commune,
+        course__topic=Topic.HEALTH_INSURANCE,
+        village=village,
+        starts_at=at(7, 5),
+    )
+    for session in (coffee_day, pepper_day, health):
+        EnrolmentFactory(
+            session=session, member=farmer, status=EnrolmentStatus.ATTENDED
+        )
+    EnrolmentFactory(session=health, status=EnrolmentStatus.ATTENDED)
+    EnrolmentFactory(session=coffee_day, status=EnrolmentStatus.ABSENT)
+    last_year = SessionFactory(
+        course=coffee, village=village, starts_at=at(5, 5) - timedelta(days=365)
+    )
+    EnrolmentFactory(session=last_year, status=EnrolmentStatus.ATTENDED)
+
+    response = official_client.get(LIST, {"year": "2025"})
+
+    assert response.context["year_figures"] == {"year": 2025, "all": 2, "crops": 1}
+    assert_shows(response, vi("Participants in %(year)s", year=2025))
+    assert 'data-figure="crops">1<' in text_of(response)
+
+
+def test_a_village_officer_sees_no_commune_figures(officer_client, coffee):
+    response = officer_client.get(LIST)
+    assert "year_figures" not in response.context
+
+
 def test_list_is_paginated(official_client, commune):
     for n in range(27):
         CourseFactory(commune=commune, title=f"Lớp {n:02d}")
@@ -196,7 +233,8 @@ def test_list_query_count_does_not_grow(
     small = queries()
     populate(20)
     assert queries() == small
-    with django_assert_max_num_queries(8):
+    # The list, and two queries for each of the year's two participant figures.
+    with django_assert_max_num_queries(13):
         official_client.get(LIST)
 
 

@@ -21,7 +21,7 @@ from households.views._common import StaffMixin, add_service_errors, xlsx_respon
 
 from .. import selectors, services
 from ..forms.courses import CourseFilterForm, CourseForm
-from ..models import SessionStatus
+from ..models import SessionStatus, Topic
 from ..services import support
 from ._common import (
     COURSE_LINKS,
@@ -60,6 +60,11 @@ def _filter_form(request) -> CourseFilterForm:
     return CourseFilterForm(request.GET or None, villages=villages_for(request.user))
 
 
+# The crops the commune reports its farmer trainings for ("about 550 farmers trained in
+# sustainable durian, coffee and pepper growing in 2025").
+CROP_TOPICS = (Topic.DURIAN, Topic.COFFEE, Topic.PEPPER)
+
+
 class CourseListView(TrainingsTabsMixin, ListView):
     template_name = "trainings/course_list.html"
     context_object_name = "courses"
@@ -83,6 +88,19 @@ class CourseListView(TrainingsTabsMixin, ListView):
         count_people(ctx["courses"])
         params = self.request.GET.copy()
         params.pop("page", None)
+        user = self.request.user
+        if user.is_commune_wide and user.commune_id:
+            # The year's figures the commune reports: people trained, each counted once.
+            year = self.filter_form.values().get("year") or timezone.localdate().year
+            ctx["year_figures"] = {
+                "year": year,
+                "all": selectors.participant_counts(
+                    commune=user.commune, year=year
+                ).participants,
+                "crops": selectors.participant_counts(
+                    commune=user.commune, year=year, topics=CROP_TOPICS
+                ).participants,
+            }
         ctx.update(
             filter_form=self.filter_form,
             querystring=params.urlencode(),
