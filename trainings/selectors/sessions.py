@@ -6,6 +6,7 @@ from django.http import Http404
 from outreach.selectors import notices_for
 
 from ..models import PLACE_HOLDING, Enrolment, EnrolmentStatus, Session
+from ..services import reminders
 from .scope import sessions_for
 
 
@@ -60,8 +61,9 @@ def course_sessions_for(user, *courses) -> QuerySet[Session]:
 
 
 def reminder_key_prefix(session) -> str:
-    """The ``source_key`` prefix of the notices about ``session`` (see the services)."""
-    return f"training:{session.pk}:"
+    """The ``source_key`` prefix of the notices about ``session``: the services name
+    them, so the format lives there once."""
+    return reminders.key_prefix(session)
 
 
 def session_reminders(user, session, *, statuses=None) -> list:
