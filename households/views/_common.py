@@ -98,3 +98,14 @@ class CommuneWideMixin(StaffMixin):
         if request.user.is_authenticated and not request.user.is_commune_wide:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def initial_village(request, villages) -> int | None:
+    """The village a "new …" form starts with: ``?village=<pk>`` if given, else the
+    user's only village (a village officer of one village has nothing to choose). The
+    form's own choices still decide what may be saved."""
+    village = request.GET.get("village")
+    if village and village.isdigit():
+        return int(village)
+    only = list(villages.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None

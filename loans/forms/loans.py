@@ -10,34 +10,23 @@ import uuid
 
 from crispy_forms.layout import Column, Row
 from django import forms
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import VNDField, _friendly_empty_choices, _helper
+from households.forms._common import (
+    VNDField,
+    _friendly_empty_choices,
+    _helper,
+    date_field,
+)
 
 from ..models import Loan, LoanProgram, LoanStatus, Purpose, Repayment
 from ..selectors import OVERDUE, LoanFilters
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
 def _label(name: str, model=Loan):
     """A field is named once: by the model's translated verbose_name."""
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def _date_field(label, *, required: bool = True, today: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        initial=timezone.localdate if today else None,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"},
-        ),
-        help_text=_("dd/mm/yyyy"),
-    )
 
 
 class ProgramChoiceField(forms.ModelChoiceField):
@@ -73,7 +62,7 @@ class LoanApplyForm(forms.Form):
         max_value=600,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    applied_on = _date_field(_label("applied_on"))
+    applied_on = date_field(_label("applied_on"), today=True)
     contract_number = forms.CharField(
         label=_label("contract_number"),
         max_length=30,
@@ -170,8 +159,8 @@ class LoanFilterForm(forms.Form):
         required=False,
         empty_label=_("All groups"),
     )
-    disbursed_from = _date_field(_("Disbursed from"), required=False, today=False)
-    disbursed_to = _date_field(_("Disbursed to"), required=False, today=False)
+    disbursed_from = date_field(_("Disbursed from"), required=False)
+    disbursed_to = date_field(_("Disbursed to"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -225,7 +214,7 @@ class LoanFilterForm(forms.Form):
 
 
 class LoanApproveForm(forms.Form):
-    approved_on = _date_field(_label("approved_on"))
+    approved_on = date_field(_label("approved_on"), today=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,7 +222,7 @@ class LoanApproveForm(forms.Form):
 
 
 class LoanRejectForm(forms.Form):
-    rejected_on = _date_field(_label("rejected_on"))
+    rejected_on = date_field(_label("rejected_on"), today=True)
     reason = forms.CharField(
         label=_label("rejection_reason"),
         max_length=300,
@@ -247,7 +236,7 @@ class LoanRejectForm(forms.Form):
 
 
 class LoanDisburseForm(forms.Form):
-    disbursed_on = _date_field(_label("disbursed_on"))
+    disbursed_on = date_field(_label("disbursed_on"), today=True)
     contract_number = forms.CharField(
         label=_label("contract_number"),
         max_length=30,
@@ -266,7 +255,7 @@ class LoanDisburseForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    paid_on = _date_field(_label("paid_on", Repayment))
+    paid_on = date_field(_label("paid_on", Repayment), today=True)
     principal = VNDField(
         label=_label("principal", Repayment),
         required=False,

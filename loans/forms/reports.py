@@ -12,31 +12,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from households.forms._common import date_field
+
 from ..models import EARLIEST_DATE
 
 EARLIEST = EARLIEST_DATE  # the first date any loan may carry
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def latest_allowed() -> date:
     return date(timezone.localdate().year + 1, 12, 31)
-
-
-def _date_field(label, *, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"},
-        ),
-        error_messages={
-            "invalid": _("Enter a real date as dd/mm/yyyy, for example 30/09/2025."),
-            "required": _("Enter a date as dd/mm/yyyy."),
-        },
-    )
 
 
 class VillageFilterForm(forms.Form):
@@ -57,9 +41,9 @@ class VillageFilterForm(forms.Form):
 
 
 class PeriodReportForm(forms.Form):
-    start = _date_field(_("From"))
-    end = _date_field(_("To"))
-    outstanding_at = _date_field(
+    start = date_field(_("From"), help_text="")
+    end = date_field(_("To"), help_text="")
+    outstanding_at = date_field(
         _("Outstanding at"),
         required=False,
         help_text=_("Principal still owed at the end of this day (default: the end)."),

@@ -19,7 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from households.forms import ReasonForm
 from households.selectors import households_for, villages_for
-from households.views._common import StaffMixin, add_service_errors
+from households.views._common import StaffMixin, add_service_errors, initial_village
 
 from .. import selectors, services
 from ..forms.groups import (
@@ -84,13 +84,9 @@ class GroupCreateView(StaffMixin, FormView):
         kwargs = super().get_form_kwargs()
         villages = villages_for(self.request.user)
         kwargs["villages"] = villages
-        village = self.request.GET.get("village")
-        if not (village and village.isdigit()):
-            # A village officer of one village has nothing to choose.
-            only = list(villages.values_list("pk", flat=True)[:2])
-            village = only[0] if len(only) == 1 else None
+        village = initial_village(self.request, villages)
         if village:
-            kwargs.setdefault("initial", {})["village"] = int(village)
+            kwargs.setdefault("initial", {})["village"] = village
         return kwargs
 
     def form_valid(self, form):

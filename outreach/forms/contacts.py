@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _helper
+from households.forms._common import _helper, date_field
 from households.models import Household
 from households.selectors import households_for, villages_for
 
@@ -37,7 +37,6 @@ from ..selectors import (
     ContactFilters,
 )
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 # The follow-up quick choices: days from today.
 FOLLOW_UP_DAYS = {"3": 3, "7": 7, "14": 14}
 FOLLOW_UP_ON_DATE = "date"
@@ -46,19 +45,6 @@ FOLLOW_UP_ON_DATE = "date"
 def _label(name: str) -> str:
     """A field is named once: by the model's translated verbose_name."""
     return capfirst(Contact._meta.get_field(name).verbose_name)
-
-
-def _date_field(label, *, required: bool = True, today: bool = False):
-    return forms.DateField(
-        label=label,
-        required=required,
-        initial=timezone.localdate if today else None,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"},
-        ),
-        help_text=_("dd/mm/yyyy"),
-    )
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -110,7 +96,7 @@ class ContactForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one topic.")},
     )
-    contacted_on = _date_field(_label("contacted_on"), today=True)
+    contacted_on = date_field(_label("contacted_on"), today=True)
     outcome = forms.ChoiceField(
         label=_label("outcome"),
         choices=ContactOutcome.choices,
@@ -152,7 +138,7 @@ class ContactForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    follow_up_on = _date_field(_label("follow_up_on"), required=False)
+    follow_up_on = date_field(_label("follow_up_on"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,8 +263,8 @@ class ContactFilterForm(forms.Form):
             (SCOPE_VILLAGE, _("the whole village")),
         ],
     )
-    date_from = _date_field(_("From"), required=False)
-    date_to = _date_field(_("To"), required=False)
+    date_from = date_field(_("From"), required=False)
+    date_to = date_field(_("To"), required=False)
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, villages, **kwargs):

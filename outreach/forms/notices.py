@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _friendly_empty_choices, _helper
+from households.forms._common import DATE_PLACEHOLDER, _friendly_empty_choices, _helper
 from households.selectors import villages_for
 
 from ..models import Audience, Notice, NoticeStatus
 from ..selectors import NoticeFilters
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 # A new notice goes out in ten minutes unless the official picks another time.
 DEFAULT_DELAY = timedelta(minutes=10)
 

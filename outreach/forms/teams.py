@@ -12,38 +12,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _allow_spaced_input, _helper
+from households.forms._common import _allow_spaced_input, _helper, date_field
 from households.text import clean_name, normalise_phone
 
 from ..models import DigitalTeam, TeamMember, TeamRole
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
 def _label(model, name: str) -> str:
     """A field is named once: by the model's translated verbose_name."""
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def date_field(label, *, required: bool = True, help_text=None) -> forms.DateField:
-    """A date typed dd/mm/yyyy (a phone shows the number pad)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=_("dd/mm/yyyy") if help_text is None else help_text,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={
-                "placeholder": DATE_PLACEHOLDER,
-                "autocomplete": "off",
-                "inputmode": "numeric",
-            },
-        ),
-        error_messages={
-            "invalid": _("Enter a real date as dd/mm/yyyy, for example 30/09/2025."),
-            "required": _("Enter a date as dd/mm/yyyy."),
-        },
-    )
 
 
 class TeamForm(forms.Form):

@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _friendly_empty_choices, _helper
+from households.forms._common import _friendly_empty_choices, _helper, date_field
 from households.views._common import add_service_errors
 
 from ..models import Session, Topic
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%H"]
 # The upcoming list shows this many days from today unless the user picks a period.
 DEFAULT_DAYS = 30
@@ -37,19 +36,6 @@ DEFAULT_CAPACITY = 30
 def _label(name: str) -> str:
     """A field is named once: by the model's translated verbose_name."""
     return capfirst(Session._meta.get_field(name).verbose_name)
-
-
-def _date_field(label, *, required: bool = True, help_text=None) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"},
-        ),
-        help_text=_("dd/mm/yyyy") if help_text is None else help_text,
-    )
 
 
 def _time_field(label) -> forms.TimeField:
@@ -70,7 +56,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 class SessionForm(forms.Form):
-    day = _date_field(_("Date"))
+    day = date_field(_("Date"))
     start_time = _time_field(_("Starts at (hour:minute)"))
     end_time = _time_field(_("Ends at (hour:minute)"))
     village = VillageChoiceField(
@@ -196,8 +182,8 @@ class SessionCancelForm(forms.Form):
 
 class SessionFilterForm(forms.Form):
     # The placeholders show today and today + 30 days, in dd/mm/yyyy.
-    start = _date_field(_("From"), required=False, help_text="")
-    end = _date_field(_("To"), required=False, help_text="")
+    start = date_field(_("From"), required=False, help_text="")
+    end = date_field(_("To"), required=False, help_text="")
     village = VillageChoiceField(
         label=_("Village"), queryset=None, required=False, empty_label=_("All villages")
     )
