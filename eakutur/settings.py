@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outreach",
     "loans",
     "trainings",
+    "eakutur.residents",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -16,11 +15,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path(
-        "",
-        RedirectView.as_view(pattern_name="staff_home", permanent=False),
-        name="root",
-    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -44,5 +38,7 @@ urlpatterns += i18n_patterns(
     path("notices/", include("outreach.urls.notices")),
     path("trainings/", include("trainings.urls")),
     path("admin/", admin.site.urls),
+    # The public resident pages own the root ("/", "/programs/", "/check/"...).
+    path("", include("eakutur.residents.urls")),
     prefix_default_language=False,
 )

@@ -65,6 +65,9 @@ class HouseholdFacts:
     rural: bool = True
     members: int | None = None
     students: int | None = None  # at vocational school, college or university
+    children_under_6: int | None = None  # read by the health-insurance policy
+    with_disability: int | None = None
+    elderly: int | None = None  # aged 75 or over
     lacks_solid_house: bool | None = None
     lacks_residential_land: bool | None = None
     lacks_clean_water: bool | None = None

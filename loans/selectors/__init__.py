@@ -17,7 +17,7 @@ from .book import (
     loans_of_household,
     overdue_loans_for,
 )
-from .facts import eligibility_for_household, facts_for_household
+from .facts import eligibility_for_household, facts_for_household, judge_programs
 from .groups import (
     household_choices_for,
     savings_group_list_for,
@@ -50,6 +50,7 @@ __all__ = [
     "eligibility_for_household",
     "facts_for_household",
     "household_choices_for",
+    "judge_programs",
     "last_repayment_on",
     "loan_book_summary",
     "loan_get_for",

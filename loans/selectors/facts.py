@@ -14,6 +14,7 @@ from .scope import programs_open, today
 # --- Eligibility facts ----------------------------------------------------------------
 
 _RECENT_YEARS = 3  # "recently out of poverty" looks back three review years
+ELDERLY_AGE = 75  # the age the support policies ask about (social allowance)
 
 
 def facts_for_household(
@@ -28,7 +29,8 @@ def facts_for_household(
     )
     latest = reviews[0] if reviews else None
     deprived = {d.code for d in latest.deprivations.all()} if latest else set()
-    members = list(household.members.active().only("is_student"))
+    members = list(household.members.active())
+    ages = [year - m.birth_year for m in members]
     open_loans = (
         Loan.objects.open()
         .filter(household=household)
@@ -46,6 +48,9 @@ def facts_for_household(
         rural=not household.commune.is_urban,
         members=len(members),
         students=sum(m.is_student for m in members),
+        children_under_6=sum(age < 6 for age in ages),
+        with_disability=sum(m.has_disability for m in members),
+        elderly=sum(age >= ELDERLY_AGE for age in ages),
         lacks_solid_house=("housing_quality" in deprived) if latest else None,
         lacks_clean_water=("water_source" in deprived) if latest else None,
         lacks_latrine=("latrine" in deprived) if latest else None,
@@ -64,7 +69,14 @@ def eligibility_for_household(
     """Every open program with the rule's verdict for this household, in catalogue
     order, judged for ``year`` (default: this year)."""
     programs = programs if programs is not None else list(programs_open())
-    facts = facts_for_household(household, year=year)
+    return judge_programs(facts_for_household(household, year=year), programs)
+
+
+def judge_programs(
+    facts: HouseholdFacts, programs: list[LoanProgram]
+) -> list[tuple[LoanProgram, Judgement]]:
+    """The rules' verdicts on ``facts`` for each program, in the order given: the one
+    way both the officials' screens and the resident portal judge."""
     # A per-month cap (student loans) is not a cap on what one household may owe.
     caps = ((p.code, None if p.cap_is_per_month else p.max_amount) for p in programs)
     verdicts = judge_many(caps, facts)

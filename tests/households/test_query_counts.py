@@ -25,8 +25,10 @@ from tests.factories import (
 
 MAX_LIST = 6
 # 7 for the registry, 1 for the loans panel, 3 for the trainings panel (the village
-# check, the enrolments, the recommended courses), 3 for the outreach panel
-MAX_DETAIL = 14
+# check, the enrolments, the recommended courses), 3 for the outreach panel, 7 for the
+# programs panel (the eligibility facts: reviews, their deprivations, members, open and
+# overdue loans; the open programs and the program guides)
+MAX_DETAIL = 21
 MAX_VILLAGES = 3
 # + the loan book, relays, follow-ups, approvals and trainings.
 MAX_STAFF_HOME = MAX_VILLAGES + 5
