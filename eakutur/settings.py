@@ -181,7 +181,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loans.tasks.schedule_repayment_reminders",
         "schedule": 3600.0,
     },
+    "prune-public-records": {
+        "task": "eakutur.residents.tasks.prune_public_records",
+        "schedule": 24 * 3600.0,
+    },
 }
+# The resident portal (eakutur/residents/throttle.py): limits per hour, and how long the
+# log of public lookups and requests (addresses are personal data) is kept.
+RESIDENTS_LIMIT_WINDOW = 3600
+RESIDENTS_LOOKUP_FAILURES_PER_ADDRESS = env.int("RESIDENTS_LOOKUP_FAILURES", default=10)
+RESIDENTS_LOOKUP_FAILURES_PER_CODE = 5
+RESIDENTS_LOOKUPS_PER_ADDRESS = env.int("RESIDENTS_LOOKUPS_PER_ADDRESS", default=30)
+RESIDENTS_REQUESTS_PER_ADDRESS = env.int("RESIDENTS_REQUESTS_PER_ADDRESS", default=5)
+RESIDENTS_ATTEMPT_RETENTION_DAYS = env.int("RESIDENTS_ATTEMPT_RETENTION_DAYS", default=90)
 # Notices (outreach): a notice found due later than this is expired, not sent late; a
 # transient failure is retried up to NOTICE_MAX_ATTEMPTS times; a delivery "wired" for
 # longer than NOTICE_WIRED_TIMEOUT (well above send_delivery's 60 s time limit) lost its

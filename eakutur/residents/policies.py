@@ -108,7 +108,8 @@ def vocational_support(facts: HouseholdFacts) -> Judgement:
         return Judgement(VOCATIONAL_SUPPORT, Outcome.QUALIFIES, (reason % money,))
     reason = _(
         "Every rural worker qualifies: at least %(low)s per vocational course, up to "
-        "%(high)s for an ethnic-minority person of a poor household."
+        "%(high)s depending on the household's status on this year's list and its "
+        "ethnicity."
     )
     return Judgement(VOCATIONAL_SUPPORT, Outcome.QUALIFIES, (reason % money,))
 
