@@ -116,6 +116,7 @@ def _hedged(judgement: Judgement, without: Judgement, estimate: Estimate) -> Jud
         "By your answers the household would be %(status)s (%(reason)s); only the "
         "village's yearly review puts it on the list: ask the village officer."
     ) % {"status": label, "reason": estimate.reason}
-    return Judgement(
-        judgement.program_code, Outcome.MAY_QUALIFY, (note, *judgement.reasons)
-    )
+    # The rule's reasons with the status unknown follow: its "qualifies" sentence would
+    # claim a review that never happened.
+    reasons = (note, *without.reasons)
+    return Judgement(judgement.program_code, Outcome.MAY_QUALIFY, reasons)

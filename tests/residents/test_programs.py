@@ -61,8 +61,12 @@ def test_an_estimated_status_never_says_qualifies_where_the_list_decides():
     assert poor.judgement.reasons[0].startswith(
         "By your answers the household would be poor (income 1 million ≤ 1.5 million)"
     )
-    # The rule's own reason follows the hedge.
-    assert "Poor household in the 2026 review" in poor.judgement.reasons[1]
+    # Then the rule's reasons with the status unknown, never a claim that a review
+    # listed the household.
+    assert poor.judgement.reasons[1:] == (
+        "Not known if the household is on the 2026 poor list.",
+    )
+    assert "review →" not in " ".join(poor.judgement.reasons)
     # A verdict that does not rest on the status keeps its "qualifies".
     assert cards["TAP_HUAN_NONG_NGHIEP"].outcome is Outcome.QUALIFIES
     assert cards["HO_TRO_HOC_NGHE"].outcome is Outcome.QUALIFIES
