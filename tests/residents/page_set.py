@@ -3,10 +3,12 @@ page-weight and accessibility tests (test client here, Chromium in tests/e2e).""
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
+from eakutur.residents.answers import CheckAnswers, ListStatus
 from eakutur.residents.session import remember_household
-from outreach.models import NoticeStatus
+from outreach.models import Notice, NoticeStatus
 from tests.factories import (
     CommuneFactory,
     HouseholdFactory,
@@ -66,3 +68,48 @@ def prove(client, household) -> None:
     remember_household(session, household)
     session.save()
     client.cookies["sessionid"] = session.session_key
+
+
+def public_pages(client):
+    """Every public page's URL on a busy commune, with a chosen village and a
+    finished questionnaire in ``client``'s session; and the household to prove."""
+    _commune, village, household = busy_commune()
+    client.cookies["village"] = str(village.pk)
+    notice = Notice.objects.order_by("-dispatched_at").first()
+    answers = CheckAnswers(
+        village=village.pk,
+        status=ListStatus.UNKNOWN,
+        household_income=4_000_000,
+        people=4,
+        deprivations=["latrine", "water_source", "housing_quality"],
+        minority=True,
+        minority_answered=True,
+        students=1,
+        children_under_6=1,
+        with_disability=0,
+        elderly=1,
+        farms_or_business=True,
+        needs=["capital", "water"],
+    )
+    session = client.session
+    answers.save(session)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    steps = [reverse("residents:check_step", args=[s]) for s in answers.steps()]
+    pages = [
+        reverse("residents:home"),
+        reverse("residents:choose_village"),
+        reverse("residents:program_list"),
+        reverse("residents:program_detail", args=["HO_NGHEO"]),
+        reverse("residents:program_detail", args=["TAP_HUAN_NONG_NGHIEP"]),
+        reverse("residents:check_start"),
+        *steps,
+        reverse("residents:check_result"),
+        reverse("residents:lookup"),
+        reverse("residents:calendar"),
+        reverse("residents:notice_list"),
+        reverse("residents:notice_detail", args=[notice.pk]),
+        reverse("residents:request"),
+        reverse("residents:request_sent"),
+    ]
+    return pages, household

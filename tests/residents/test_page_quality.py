@@ -12,9 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from eakutur.residents.answers import CheckAnswers, ListStatus
-from outreach.models import Notice
-from tests.residents.page_set import LIMIT, busy_commune, prove
+from tests.residents.page_set import LIMIT, prove, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -83,46 +81,7 @@ def asset_bytes(url: str) -> int:
 
 @pytest.fixture
 def commune_pages(client):
-    _commune, village, household = busy_commune()
-    client.cookies["village"] = str(village.pk)
-    notice = Notice.objects.order_by("-dispatched_at").first()
-    answers = CheckAnswers(
-        village=village.pk,
-        status=ListStatus.UNKNOWN,
-        household_income=4_000_000,
-        people=4,
-        deprivations=["latrine", "water_source", "housing_quality"],
-        minority=True,
-        minority_answered=True,
-        students=1,
-        children_under_6=1,
-        with_disability=0,
-        elderly=1,
-        farms_or_business=True,
-        needs=["capital", "water"],
-    )
-    session = client.session
-    answers.save(session)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
-    steps = [reverse("residents:check_step", args=[s]) for s in answers.steps()]
-    pages = [
-        reverse("residents:home"),
-        reverse("residents:choose_village"),
-        reverse("residents:program_list"),
-        reverse("residents:program_detail", args=["HO_NGHEO"]),
-        reverse("residents:program_detail", args=["TAP_HUAN_NONG_NGHIEP"]),
-        reverse("residents:check_start"),
-        *steps,
-        reverse("residents:check_result"),
-        reverse("residents:lookup"),
-        reverse("residents:calendar"),
-        reverse("residents:notice_list"),
-        reverse("residents:notice_detail", args=[notice.pk]),
-        reverse("residents:request"),
-        reverse("residents:request_sent"),
-    ]
-    return pages, household
+    return public_pages(client)
 
 
 def test_every_public_page_is_light_scriptless_and_accessible(client, commune_pages):
