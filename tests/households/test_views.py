@@ -146,9 +146,12 @@ def test_anonymous_users_are_sent_to_login_from_every_staff_url(
     assert counts() == before
 
 
-def test_root_redirects_to_the_staff_home(official_client):
+def test_root_is_the_public_home_with_a_way_to_the_staff_pages(official_client):
+    """The root belongs to residents (issue 6); an official finds the staff pages."""
     response = official_client.get("/")
-    assert response.status_code == 302 and response.url == reverse("staff_home")
+    assert response.status_code == 200
+    assert reverse("residents:check_start") in response.content.decode()
+    assert reverse("staff_home") in response.content.decode()
 
 
 def test_staff_home_shows_the_commune_totals(official_client, village, other_village):
