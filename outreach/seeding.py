@@ -33,6 +33,7 @@ from .demo import (
     plan_contacts,
     plan_groups,
     plan_notices,
+    plan_resident_requests,
     plan_teams,
 )
 from .models import (
@@ -164,6 +165,10 @@ def _teams(commune, villages, households, users, officer_village, *, today, say)
                                   officer_village=officer_village)  # fmt: skip
     application_plans = plan_applications(rng, villages, households, team_plans,
                                           today=today, officer_village=officer_village)  # fmt: skip
+    contact_plans += plan_resident_requests(
+        rng, villages, households, numbers=numbers, today=today,
+        tz=timezone.get_current_timezone(), officer_village=officer_village,
+    )  # fmt: skip
     say(f"Writing {len(team_plans)} digital teams, {len(contact_plans):,} contacts and "
         f"{len(application_plans):,} assisted applications...")  # fmt: skip
 
@@ -197,11 +202,13 @@ def _teams(commune, villages, households, users, officer_village, *, today, say)
         contacts.append(Contact(
             commune=commune, village_id=p.village, household_id=p.household,
             channel=p.channel, contacted_on=p.contacted_on, outcome=p.outcome,
-            note=p.note, people_count=p.people_count, made_by=users[p.by],
+            note=p.note, people_count=p.people_count,
+            made_by=users[p.by] if p.by else None,
             team_member_id=member_ids[p.member] if p.member else None,
             follow_up_on=p.follow_up_on, follow_up_done_at=p.follow_up_done_at,
-            follow_up_done_by=users[p.by] if done else None,
-            follow_up_note=p.follow_up_note,
+            follow_up_done_by=users[p.done_by or p.by] if done else None,
+            follow_up_note=p.follow_up_note, requester_name=p.requester_name,
+            requester_phone=p.requester_phone,
         ))  # fmt: skip
     Contact.objects.bulk_create(contacts, batch_size=BATCH)
     ContactTopic.objects.bulk_create(

@@ -93,7 +93,6 @@ def contacts_xlsx(contacts: Iterable[Contact]) -> bytes:
     count = 0
     for contact in contacts:
         household = contact.household
-        user = contact.made_by
         topics = ", ".join(str(t.get_topic_display()) for t in contact.topics.all())
         sheet.append(
             [
@@ -106,7 +105,7 @@ def contacts_xlsx(contacts: Iterable[Contact]) -> bytes:
                 _cell_text(str(contact.get_outcome_display())),
                 _cell_text(contact.note),
                 contact.people_count,
-                _cell_text(user.get_full_name() or user.username),
+                _cell_text(contact.logged_by_name),
                 _cell_text(
                     contact.team_member.full_name if contact.team_member else ""
                 ),

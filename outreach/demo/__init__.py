@@ -8,14 +8,15 @@ registry and writes the plan.
 
 - ``registry``: what the plan knows about villages and households, and who logs a row.
 - ``teams``: the teams, their sizes and members.
-- ``contacts``: meetings, announcements, visits and calls, with their follow-ups.
+- ``contacts``: meetings, announcements, visits and calls, with their follow-ups; and
+  residents' requests from the public portal.
 - ``applications``: online applications the teams helped file.
 - ``notices``: the village groups and the notices.
 - ``words``: the Vietnamese notes on the records.
 """
 
 from .applications import ApplicationPlan, application_count, plan_applications
-from .contacts import ContactPlan, plan_contacts
+from .contacts import ContactPlan, plan_contacts, plan_resident_requests
 from .notices import GroupPlan, NoticePlan, plan_groups, plan_notices
 from .registry import OFFICER, OFFICIAL, DemoHousehold, DemoVillage
 from .teams import (
@@ -48,6 +49,7 @@ __all__ = [
     "plan_contacts",
     "plan_groups",
     "plan_notices",
+    "plan_resident_requests",
     "plan_teams",
     "team_sizes",
     "team_total",

@@ -6,8 +6,9 @@ phone calls, mostly to poor and near-poor households and in the ethnic-minority
 hamlets, yet not everyone is reached, and a few villages' teams are much less active,
 so the coverage page has gaps to show. Interested households get a follow-up date; the
 older ones were done, the recent ones are still open (some overdue), and the demo
-village officer's village always has a few of each. Pure functions over a seeded
-``random.Random``.
+village officer's village always has a few of each. Apart from these, a dozen residents'
+requests sent from the public portal in the last weeks (``plan_resident_requests``), a
+few still waiting for a call. Pure functions over a seeded ``random.Random``.
 """
 
 import random
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from households.demo import pick
+from households.demo import family_name, person_name, pick
 from households.models import PovertyStatus
 
 from ..models import ContactChannel, ContactOutcome, ContactTopicChoice
@@ -56,6 +57,13 @@ VILLAGE_TOPICS = {T.LOANS: 25, T.TRAININGS: 25, T.HEALTH_INSURANCE: 20, T.JOBS: 
 FOLLOW_UP_CHANCE = {OC.INTERESTED: 0.7, OC.HELPED: 0.3, OC.NOT_REACHED: 0.4,
                     OC.INFORMED: 0.05, OC.DECLINED: 0.0}  # fmt: skip
 OFFICER_OPEN = 3  # at least this many overdue, and as many upcoming, for the officer
+REQUESTS = 12  # residents' requests from the public portal
+REQUEST_DAYS = 30  # sent in the last month
+REQUEST_OPEN_DAYS = 7  # the ones of the last week still wait for a call
+OFFICER_REQUESTS = 3  # of which in the officer's village, two of them open
+REQUEST_OPEN_ELSEWHERE = 3  # open ones in the other villages
+REQUEST_TOPICS = {T.LOANS: 35, T.TRAININGS: 30, T.HEALTH_INSURANCE: 15,
+                  T.VOCATIONAL: 10, T.JOBS: 10}  # fmt: skip
 
 
 @dataclass
@@ -68,11 +76,14 @@ class ContactPlan:
     outcome: str = OC.INFORMED
     note: str = ""
     people_count: int | None = None
-    by: str = OFFICIAL
+    by: str | None = OFFICIAL  # None: a resident's request, nobody logged it
     member: tuple[int, int] | None = None  # MemberPlan.key
     follow_up_on: date | None = None
     follow_up_done_at: datetime | None = None
     follow_up_note: str = ""
+    done_by: str | None = None  # who closed the follow-up, if not ``by``
+    requester_name: str = ""
+    requester_phone: str = ""
 
 
 def plan_contacts(
@@ -288,3 +299,75 @@ def _close_follow_up(rng, plan: ContactPlan, *, today: date, tz: tzinfo) -> None
         if plan.outcome == OC.NOT_REACHED
         else words.FOLLOW_UP_NOTES[plan.topics[0]]
     )
+
+
+# --- Residents' requests -----------------------------------------------------------------
+
+
+def plan_resident_requests(
+    rng: random.Random,
+    villages: Sequence[DemoVillage],
+    households: Sequence[DemoHousehold],
+    *,
+    numbers,
+    today: date,
+    tz: tzinfo,
+    officer_village: int | None = None,
+) -> list[ContactPlan]:
+    """``REQUESTS`` requests sent from the public portal in the last month, as the
+    service records them: due the day they were sent, the ones of the last week still
+    open, the older ones called back. ``OFFICER_REQUESTS`` of them in the officer's
+    village (two open: today's and yesterday's). ``numbers`` hands out the phones."""
+    if not villages:
+        return []
+    by_pk = {v.pk: v for v in villages}
+    others = [v for v in villages if v.pk != officer_village] or list(villages)
+    # A few of the last week, still open; the rest older, called back.
+    days = [
+        rng.randint(0, REQUEST_OPEN_DAYS - 1)
+        if n < REQUEST_OPEN_ELSEWHERE
+        else rng.randint(REQUEST_OPEN_DAYS, REQUEST_DAYS - 1)
+        for n in range(REQUESTS)
+    ]
+    where = [rng.choice(others).pk for _ in days]
+    if officer_village is not None:
+        days[-OFFICER_REQUESTS:] = [REQUEST_DAYS - 10, 1, 0]
+        where[-OFFICER_REQUESTS:] = [officer_village] * OFFICER_REQUESTS
+    of_village: dict[int, list[DemoHousehold]] = {}
+    for household in households:
+        of_village.setdefault(household.village, []).append(household)
+    plans = []
+    for ago, pk in zip(days, where, strict=True):
+        village = by_pk[pk]
+        plans.append(_request(rng, village, of_village.get(pk, []), numbers,
+                              today - timedelta(days=ago), today=today, tz=tz,
+                              officer_village=officer_village))  # fmt: skip
+    return plans
+
+
+def _request(rng, village, households, numbers, day, *, today, tz, officer_village):
+    topic = pick(rng, REQUEST_TOPICS)
+    household = rng.choice(households) if households and rng.random() < 0.5 else None
+    ethnic = "12" if village.is_ethnic_minority and rng.random() < 0.8 else "01"
+    sex = rng.choice(("male", "female"))
+    name = person_name(
+        rng, ethnic, sex, family_name(rng, ethnic), rng.randint(1960, 2004)
+    )
+    # A household with a phone is called on its own number; anyone else gave theirs.
+    phone = "" if household is not None and household.phone_ok else numbers.phone(rng)
+    plan = ContactPlan(
+        village=village.pk, household=household.pk if household else None,
+        channel=C.RESIDENT_REQUEST, contacted_on=day, topics=(topic,),
+        outcome=OC.INTERESTED,
+        note=words.REQUEST_WORDS_PREFIX + rng.choice(words.REQUEST_WORDS[topic]),
+        by=None, follow_up_on=day, requester_name=name, requester_phone=phone,
+    )  # fmt: skip
+    if (today - day).days >= REQUEST_OPEN_DAYS:
+        done_on = min(
+            day + timedelta(days=rng.randint(0, 3)), today - timedelta(days=1)
+        )
+        at = time(rng.randint(7, 16), rng.choice((0, 15, 30, 45)))
+        plan.follow_up_done_at = datetime.combine(done_on, at, tzinfo=tz)
+        plan.follow_up_note = words.REQUEST_DONE_NOTE
+        plan.done_by = OFFICER if village.pk == officer_village else OFFICIAL
+    return plan

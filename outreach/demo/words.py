@@ -117,3 +117,24 @@ OTHER_SERVICES = [
 ]
 NEEDS_MORE_NOTE = "Cần bổ sung bản chụp giấy tờ, đã hẹn hộ chuẩn bị."
 REJECTED_NOTE = "Hồ sơ bị trả lại: ảnh giấy tờ không rõ, đã hướng dẫn nộp lại."
+
+# What a resident wrote on the public request form, by topic (as the service stores it).
+REQUEST_WORDS = {
+    T.LOANS: [
+        "Tôi muốn vay vốn để mua bò giống.",
+        "Nhà tôi cần vay để tái canh cà phê, gọi giúp tôi buổi chiều.",
+        "Cho tôi hỏi thủ tục vay vốn hộ cận nghèo.",
+    ],
+    T.TRAININGS: [
+        "Cho tôi đăng ký lớp trồng sầu riêng sắp tới.",
+        "Vợ chồng tôi muốn học lớp chăm sóc cà phê.",
+    ],
+    T.HEALTH_INSURANCE: [
+        "Thẻ bảo hiểm y tế của con tôi sắp hết hạn.",
+        "Tôi bị mất thẻ bảo hiểm y tế, muốn làm lại.",
+    ],
+    T.VOCATIONAL: ["Con gái tôi muốn học nghề may."],
+    T.JOBS: ["Tôi muốn tìm việc làm ở khu công nghiệp."],
+}
+REQUEST_WORDS_PREFIX = "Người dân nhắn: "
+REQUEST_DONE_NOTE = "Đã gọi lại cho người dân và hướng dẫn."

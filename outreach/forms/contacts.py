@@ -20,6 +20,7 @@ from households.models import Household
 from households.selectors import households_for, villages_for
 
 from ..models import (
+    LOGGED_CHANNELS,
     Contact,
     ContactChannel,
     ContactOutcome,
@@ -86,7 +87,7 @@ class ContactForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("How"),
-        choices=ContactChannel.choices,
+        choices=LOGGED_CHANNELS,  # a resident's request comes from the public form
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how you reached them.")},
     )

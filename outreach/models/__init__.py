@@ -9,6 +9,7 @@ from .applications import (
 )
 from .contacts import (
     HOUSEHOLD_CHANNELS,
+    LOGGED_CHANNELS,
     Contact,
     ContactChannel,
     ContactOutcome,
@@ -40,6 +41,7 @@ __all__ = [
     "CHANNELS_WITHOUT_ADDRESS",
     "FINAL_DELIVERY_STATUSES",
     "HOUSEHOLD_CHANNELS",
+    "LOGGED_CHANNELS",
     "OPEN_APPLICATION_STATUSES",
     "TRANSITIONS",
     "ApplicationStatus",

@@ -5,6 +5,11 @@ with a whole village (a village meeting, a loudspeaker announcement, a post in t
 Zalo group or on the commune's information page). Coverage counts households reached by
 a household contact whose outcome is not "not reached"; a village-wide contact reaches
 people nobody wrote down, so it counts as a meeting, not as households (docs/decisions.md).
+
+A resident's request from the public portal (to join a training, to be called about a
+loan) is a contact too, so it lands in the village officer's follow-up list: nobody
+logged it (``made_by`` is empty), it names whom to call back, and it is the household
+reaching the commune, not the other way round, so coverage never counts it.
 """
 
 from datetime import date
@@ -28,10 +33,18 @@ class ContactChannel(models.TextChoices):
     ZALO_GROUP = "zalo_group", _("village Zalo group")
     INFO_PAGE = "info_page", _("commune information page")
     LOUDSPEAKER = "loudspeaker", _("loudspeaker")
+    RESIDENT_REQUEST = "resident_request", _("requested by a resident")
 
 
 # Channels that reach one household, so the household must be named.
 HOUSEHOLD_CHANNELS = (ContactChannel.DOOR_TO_DOOR, ContactChannel.PHONE)
+# Channels an official may log by hand: a resident request only comes from the public
+# form.
+LOGGED_CHANNELS = [
+    (value, label)
+    for value, label in ContactChannel.choices
+    if value != ContactChannel.RESIDENT_REQUEST
+]
 
 
 class ContactTopicChoice(models.TextChoices):
@@ -54,10 +67,17 @@ class ContactOutcome(models.TextChoices):
 
 class ContactQuerySet(models.QuerySet):
     def reached(self) -> "ContactQuerySet":
-        """Household contacts that reached the household."""
-        return self.filter(household__isnull=False).exclude(
-            outcome=ContactOutcome.NOT_REACHED
+        """Household contacts that reached the household (a resident's request is the
+        household reaching us, not a contact made)."""
+        return (
+            self.filter(household__isnull=False)
+            .exclude(outcome=ContactOutcome.NOT_REACHED)
+            .exclude(channel=ContactChannel.RESIDENT_REQUEST)
         )
+
+    def made(self) -> "ContactQuerySet":
+        """Contacts the commune made (every one but residents' requests)."""
+        return self.exclude(channel=ContactChannel.RESIDENT_REQUEST)
 
     def follow_ups_open(self) -> "ContactQuerySet":
         return self.filter(follow_up_on__isnull=False, follow_up_done_at__isnull=True)
@@ -83,7 +103,7 @@ class Contact(models.Model):
         help_text=_("Leave empty for a meeting or announcement to the whole village."),
     )
     channel = models.CharField(
-        _("channel"), max_length=15, choices=ContactChannel.choices
+        _("channel"), max_length=20, choices=ContactChannel.choices
     )
     contacted_on = models.DateField(_("date"))
     outcome = models.CharField(
@@ -103,7 +123,10 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
+        help_text=_("Empty for a resident's request from the public portal."),
     )
     team_member = models.ForeignKey(
         TeamMember,
@@ -125,6 +148,18 @@ class Contact(models.Model):
         related_name="+",
     )
     follow_up_note = models.CharField(_("follow-up note"), max_length=500, blank=True)
+    requester_name = models.CharField(
+        _("requester's name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a resident's request: the name they gave."),
+    )
+    requester_phone = models.CharField(
+        _("requester's phone"),
+        max_length=10,
+        blank=True,
+        help_text=_("For a resident's request: the number to call back."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()
@@ -178,11 +213,51 @@ class Contact(models.Model):
                 name="contact_people_count_positive",
                 violation_error_message=_("The number of people must be at least 1."),
             ),
+            models.CheckConstraint(
+                condition=Q(made_by__isnull=False) | Q(channel="resident_request"),
+                name="contact_made_by_unless_resident_request",
+                violation_error_message=_(
+                    "Only a resident's request may have nobody who logged it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="resident_request")
+                | ~Q(requester_phone="")
+                | Q(household__isnull=False),
+                name="contact_resident_request_reachable",
+                violation_error_message=_(
+                    "A resident's request needs a phone number or a household to "
+                    "call back."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         who = self.household or self.village
         return f"{self.contacted_on:%d/%m/%Y} {self.get_channel_display()}: {who}"
+
+    @property
+    def is_resident_request(self) -> bool:
+        return self.channel == ContactChannel.RESIDENT_REQUEST
+
+    @property
+    def call_back_phone(self) -> str:
+        """The number to call about this contact: the one a resident gave, else the
+        household's."""
+        if self.requester_phone:
+            return self.requester_phone
+        return self.household.phone if self.household_id else ""
+
+    @property
+    def logged_by_name(self) -> str:
+        """Who logged it, as the screens and the export show it."""
+        if self.made_by_id is None:
+            if self.requester_name:
+                return str(
+                    _("Sent by a resident: %(name)s") % {"name": self.requester_name}
+                )
+            return str(_("Sent by a resident"))
+        return self.made_by.get_full_name() or self.made_by.username
 
 
 class ContactTopic(models.Model):

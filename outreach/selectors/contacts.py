@@ -9,6 +9,8 @@ Coverage counts a household as reached when a contact with it, not marked "not
 reached", falls in the window of the last N days (``ContactQuerySet.reached``). A
 village-wide contact (meeting, loudspeaker, Zalo group, information page) reaches people
 nobody wrote down: it is counted as a meeting or an announcement, never as households.
+A resident's request (``ContactChannel.RESIDENT_REQUEST``) is the household reaching the
+commune, not a contact made: coverage counts it nowhere.
 """
 
 from dataclasses import dataclass, field
@@ -158,7 +160,7 @@ def contact_list_for(user, filters: ContactFilters | None = None) -> QuerySet[Co
     if filters.scope == SCOPE_HOUSEHOLD:
         qs = qs.filter(household__isnull=False)
     elif filters.scope == SCOPE_VILLAGE:
-        qs = qs.filter(household__isnull=True)
+        qs = qs.filter(household__isnull=True).made()
     if filters.date_from:
         qs = qs.filter(contacted_on__gte=filters.date_from)
     if filters.date_to:
@@ -359,7 +361,8 @@ def coverage_by_village(
     )
     meeting = Q(channel=ContactChannel.MEETING)
     village_wide_rows = (
-        Contact.objects.filter(
+        Contact.objects.made()
+        .filter(
             village__in=[v.pk for v in villages],
             household__isnull=True,
             contacted_on__gte=start,
@@ -437,7 +440,8 @@ def coverage_households(
     }
     qs = qs.filter(filters.get(show, filters[SHOW_TO_DO]))
     last = (
-        Contact.objects.filter(household=OuterRef("pk"), contacted_on__lte=end)
+        Contact.objects.made()
+        .filter(household=OuterRef("pk"), contacted_on__lte=end)
         .order_by()
         .values("household")
         .annotate(last=Max("contacted_on"))

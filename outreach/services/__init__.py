@@ -42,6 +42,7 @@ from .relay import (
     wait_in_words,
     waiting_relays,
 )
+from .requests import resident_request_create
 from .teams import (
     member_add,
     member_leave,
@@ -85,6 +86,7 @@ __all__ = [
     "relay_confirm",
     "relay_waiting_since",
     "relays_chase",
+    "resident_request_create",
     "team_create",
     "team_update",
     "village_group_create",

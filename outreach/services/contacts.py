@@ -22,6 +22,7 @@ from households.selectors import households_for, villages_for
 from ..models import (
     HOUSEHOLD_CHANNELS,
     Contact,
+    ContactChannel,
     ContactTopic,
     ContactTopicChoice,
     TeamMember,
@@ -159,6 +160,10 @@ def contact_log(
     the household; the number of people present is for a village-wide contact only.
     """
     _ensure_may_log(user)
+    if channel == ContactChannel.RESIDENT_REQUEST:
+        raise ValidationError(
+            {"channel": _("A resident's request only comes from the public form.")}
+        )
     if household is not None:
         household = _household_in_scope(user, household)
         village = household.village

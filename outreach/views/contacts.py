@@ -82,10 +82,21 @@ class OutreachTabsMixin(StaffMixin):
 
 
 def mark_contacts(contacts) -> None:
-    """Give each contact what its row shows: the outcome badge and the topic labels."""
+    """Give each contact what its row shows: the outcome badge and the topic labels (a
+    resident's request about something off the list says "other")."""
     for contact in contacts:
         contact.outcome_badge = OUTCOME_BADGES.get(contact.outcome, "text-bg-light")
         contact.topic_labels = [t.get_topic_display() for t in contact.topics.all()]
+        if not contact.topic_labels and contact.is_resident_request:
+            contact.topic_labels = [_("other")]
+
+
+def _who(contact) -> str:
+    """Whom a contact was with, for a message: the household, the resident who sent a
+    request, or the village."""
+    if contact.household_id:
+        return str(contact.household)
+    return contact.requester_name or str(contact.village)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -389,7 +400,7 @@ class FollowUpDoneView(OutreachTabsMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        who = self.contact.household or self.contact.village
+        who = _who(self.contact)
         messages.success(
             self.request, _("Follow-up with %(who)s marked done.") % {"who": who}
         )
