@@ -193,7 +193,9 @@ RESIDENTS_LOOKUP_FAILURES_PER_ADDRESS = env.int("RESIDENTS_LOOKUP_FAILURES", def
 RESIDENTS_LOOKUP_FAILURES_PER_CODE = 5
 RESIDENTS_LOOKUPS_PER_ADDRESS = env.int("RESIDENTS_LOOKUPS_PER_ADDRESS", default=30)
 RESIDENTS_REQUESTS_PER_ADDRESS = env.int("RESIDENTS_REQUESTS_PER_ADDRESS", default=5)
-RESIDENTS_ATTEMPT_RETENTION_DAYS = env.int("RESIDENTS_ATTEMPT_RETENTION_DAYS", default=90)
+RESIDENTS_ATTEMPT_RETENTION_DAYS = env.int(
+    "RESIDENTS_ATTEMPT_RETENTION_DAYS", default=90
+)
 # Notices (outreach): a notice found due later than this is expired, not sent late; a
 # transient failure is retried up to NOTICE_MAX_ATTEMPTS times; a delivery "wired" for
 # longer than NOTICE_WIRED_TIMEOUT (well above send_delivery's 60 s time limit) lost its
