@@ -124,3 +124,15 @@ def normalise_phone(value: str) -> str:
             code="phone",
         )
     return raw
+
+
+def trim_decimal(value):
+    """6.60 -> 6.6, 9.00 -> 9 (a rate reads as people say it)."""
+    from decimal import Decimal
+
+    value = Decimal(value)
+    return (
+        value.quantize(Decimal(1))
+        if value == value.to_integral()
+        else value.normalize()
+    )

@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from households.models import Commune, Village
+from households.text import trim_decimal
 from loans.models import LoanProgram
 from loans.selectors import programs_open
 from outreach.models import Audience, Notice, NoticeSource, NoticeStatus
@@ -185,12 +186,7 @@ class PublicProgram:
         """The yearly rate without trailing zeros (6.60 reads "6,6")."""
         if self.program is None:
             return None
-        rate = self.program.annual_rate
-        return (
-            rate.quantize(Decimal(1))
-            if rate == rate.to_integral()
-            else rate.normalize()
-        )
+        return trim_decimal(self.program.annual_rate)
 
     @property
     def term_years(self) -> int | None:

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from households.models import Crop, PovertyStatus
 from households.poverty import format_vnd
-from households.text import mask_national_id
+from households.text import mask_national_id, trim_decimal
 
 register = template.Library()
 
@@ -51,3 +51,11 @@ def status_badge(status: str):
     return format_html(
         '<span class="badge {}">{}</span>', STATUS_CLASSES[status], label
     )
+
+
+@register.filter
+def trimmed(value):
+    """A decimal without trailing zeros: 6.60 shows "6,6" (in Vietnamese), 9.00 "9"."""
+    if value in (None, ""):
+        return ""
+    return trim_decimal(value)

@@ -112,17 +112,40 @@ def _search_households(qs, q: str, prefix: str = ""):
     """Each folded word must match the household's search text (name, code, phone): a
     number anywhere ("345678" finds 0912345678), a word at the start of a word ("an"
     finds "An", not "Tran"), as the household list does."""
-    column = f"{prefix}search_text"
     for word in fold(q).split():
-        if word.isdigit():
-            qs = qs.filter(**{f"{column}__contains": word})
-        else:
-            # ... or after the H' or Y' of an Ê Đê name: "hoa" finds "H'Hoa Niê".
-            qs = qs.filter(
-                Q(**{f"{column}__startswith": word})
-                | Q(**{f"{column}__contains": " " + word})
-                | Q(**{f"{column}__contains": "'" + word})
-            )
+        qs = qs.filter(_household_word(word, prefix))
+    return qs
+
+
+def _household_word(word: str, prefix: str = "") -> Q:
+    column = f"{prefix}search_text"
+    if word.isdigit():
+        return Q(**{f"{column}__contains": word})
+    # ... or after the H' or Y' of an Ê Đê name: "hoa" finds "H'Hoa Niê".
+    return (
+        Q(**{f"{column}__startswith": word})
+        | Q(**{f"{column}__contains": " " + word})
+        | Q(**{f"{column}__contains": "'" + word})
+    )
+
+
+def _search_contacts(qs, q: str):
+    """As ``_search_households`` on the contact's household, or on the name and phone
+    a resident gave with a request (a request may name no household)."""
+    for typed in q.split():
+        words = fold(typed).split()
+        if not words:
+            continue
+        household = Q()
+        for word in words:
+            household &= _household_word(word, "household__")
+        # The requester's name is kept as typed (not folded): match it as typed.
+        requester = (
+            Q(requester_phone__contains=typed)
+            if typed.isdigit()
+            else Q(requester_name__icontains=typed)
+        )
+        qs = qs.filter(household | requester)
     return qs
 
 
@@ -142,7 +165,7 @@ def contact_list_for(user, filters: ContactFilters | None = None) -> QuerySet[Co
     filters = filters or ContactFilters()
     qs = contacts_for(user)
     if filters.q:
-        qs = _search_households(qs, filters.q, prefix="household__")
+        qs = _search_contacts(qs, filters.q)
     if filters.village:
         qs = qs.filter(village_id=filters.village)
     if filters.household:

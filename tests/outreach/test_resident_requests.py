@@ -256,3 +256,18 @@ def test_the_demo_plans_a_dozen_requests_a_few_open_in_the_officer_village():
     assert sum(p.village == 3 for p in open_) == 2
     done = [p for p in plans if p.follow_up_done_at is not None]
     assert all(p.done_by and p.follow_up_note for p in done)
+
+
+def test_the_contact_search_finds_a_request_by_the_requesters_name_or_phone(
+    official, village
+):
+    from outreach.selectors import ContactFilters, contact_list_for
+    from outreach.services import resident_request_create
+
+    request = resident_request_create(
+        village=village, topic="loans", name="Y Kơ Niê", phone="0905777888"
+    )
+    for q in ("0905777888", "777888", "kơ"):
+        found = list(contact_list_for(official, ContactFilters(q=q)))
+        assert found == [request], q
+    assert list(contact_list_for(official, ContactFilters(q="0905111222"))) == []
