@@ -24,8 +24,8 @@ from loans.selectors import today
 from trainings.models import Enrolment, EnrolmentStatus, SessionStatus
 
 from .models import AttemptAction, AttemptOutcome, PublicAttempt
+from .places import public_commune
 from .throttle import lookup_allowed, normalise_code
-from .views._common import public_commune
 
 # Compared when there is nothing real to compare against: a missing household, or a
 # head without a phone or ID. Never four ASCII digits, so it never matches.

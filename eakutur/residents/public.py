@@ -24,7 +24,7 @@ from trainings.selectors.calendar import with_counts
 from trainings.selectors.scope import _courses_meant_for
 
 from .models import GuideKind, ProgramGuide
-from .views._common import public_commune
+from .places import public_commune
 
 CALENDAR_DAYS = 60
 UPCOMING_SHOWN = 5  # sessions or notices a short list shows before "see all"

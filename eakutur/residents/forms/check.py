@@ -15,7 +15,7 @@ from households.models import Village
 from households.selectors import indicators_for_year
 
 from ..answers import CheckAnswers, ListStatus, Need
-from ..views._common import public_villages
+from ..places import public_villages
 
 MAX_PEOPLE = 30
 # A whole household earning more than this a month is a typing slip (an extra zero).

@@ -17,7 +17,7 @@ from households.text import clean_name, normalise_phone
 from outreach.models import ContactTopicChoice
 from trainings.models import Course, Session, SessionStatus
 
-from ..views._common import public_commune, public_villages
+from ..places import public_commune, public_villages
 
 NOTE_MAX = 300
 NAME_MAX = 100

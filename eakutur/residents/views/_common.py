@@ -5,32 +5,22 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 
-from households.models import Commune, Village
+from households.models import Village
+
+from ..places import public_commune, public_villages, village_from
+
+__all__ = [
+    "VillageMixin",
+    "client_address",
+    "public_commune",
+    "public_villages",
+    "remember_village",
+    "remembered_village",
+    "village_from",
+]
 
 VILLAGE_COOKIE = "village"
 VILLAGE_COOKIE_AGE = 365 * 24 * 3600
-
-
-def public_commune() -> Commune | None:
-    """The commune these pages serve: the first one (one commune per deployment until
-    communes are hosted side by side)."""
-    return Commune.objects.order_by("pk").first()
-
-
-def public_villages(commune: Commune | None = None):
-    commune = commune or public_commune()
-    if commune is None:
-        return Village.objects.none()
-    return Village.objects.filter(commune=commune).order_by("sort_order", "name")
-
-
-def village_from(value, commune: Commune | None = None) -> Village | None:
-    """The commune's village with pk ``value`` (any junk gives None, never an error)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        return None
-    return public_villages(commune).filter(pk=pk).select_related("commune").first()
 
 
 def remembered_village(request: HttpRequest) -> Village | None:
