@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "loans",
     "trainings",
     "eakutur.residents",
+    "eakutur.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("outreach/", include("outreach.urls.contacts")),
     path("notices/", include("outreach.urls.notices")),
     path("trainings/", include("trainings.urls")),
+    path("dashboard/", include("eakutur.dashboard.urls")),
     path("admin/", admin.site.urls),
     # The public resident pages own the root ("/", "/programs/", "/check/"...).
     path("", include("eakutur.residents.urls")),
