@@ -42,15 +42,19 @@ class Period:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
     def year_before(self) -> "Period":
-        """The same span one year earlier (29 February becomes the 28th)."""
-        return Period(self.kind, _year_back(self.start), _year_back(self.end))
+        """The same span one year earlier. An end on a month's last day stays on that
+        month's last day (February 2025 -> all of February 2024, the 29th included)."""
+        return Period(
+            self.kind, _year_back(self.start), _year_back(self.end, month_end=True)
+        )
 
 
-def _year_back(day: date) -> date:
+def _year_back(day: date, *, month_end: bool = False) -> date:
     year = day.year - 1
-    return day.replace(
-        year=year, day=min(day.day, calendar.monthrange(year, day.month)[1])
-    )
+    last = calendar.monthrange(year, day.month)[1]
+    if month_end and day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, day.month, last)
+    return date(year, day.month, min(day.day, last))
 
 
 def month(year: int, number: int) -> Period:
