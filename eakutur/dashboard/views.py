@@ -262,6 +262,7 @@ def chart_data(table: Table) -> dict | None:
         "labels": [str(row.values.get(chart.label_key, "")) for row in table.rows],
         "series": [
             {
+                "key": key,
                 "label": columns[key].label if key in columns else key,
                 "kind": columns[key].kind if key in columns else Kind.COUNT,
                 "values": [row.values.get(key) for row in table.rows],

@@ -47,6 +47,15 @@
   // --- Charts ---------------------------------------------------------------------------
 
   var COLOURS = ["#1f6f43", "#d97706", "#b91c1c", "#2563eb", "#6b7280", "#7c3aed", "#0e7490", "#a16207"];
+  // A poverty status keeps one colour on every chart: poor red, near-poor amber...
+  var SERIES_COLOURS = {
+    poor: "#b91c1c", near_poor: "#d97706", escaped_poor: "#2563eb",
+    escaped_near_poor: "#0e7490", average: "#a16207", none: "#1f6f43", unreviewed: "#9ca3af",
+    poor_rate: "#b91c1c", near_poor_rate: "#d97706"
+  };
+  function seriesColour(series, i) {
+    return SERIES_COLOURS[series.key] || COLOURS[i % COLOURS.length];
+  }
   var MARKED = "#b35c00";
   var MARK = "\u25c6 ";  // the sign beside marked rows, as in the table
   var MANY_BARS = 12;  // more bars than this lie down, so every label can be read
@@ -73,7 +82,7 @@
   function datasets(data) {
     var single = data.series.length === 1;
     return data.series.map(function (series, i) {
-      var colour = COLOURS[i % COLOURS.length];
+      var colour = seriesColour(series, i);
       var colours = data.marked.map(function (marked) {
         // One series: a marked row gets its own colour. Several: a deeper shade.
         if (!marked) { return data.kind === "line" ? colour : withAlpha(colour, 0.85); }
@@ -98,7 +107,7 @@
       var labels = Chart.defaults.plugins.legend.labels.generateLabels(chart);
       labels.forEach(function (item, i) {
         // A bar dataset's colours are per bar: the legend shows the series' own colour.
-        var colour = COLOURS[i % COLOURS.length];
+        var colour = seriesColour(data.series[i], i);
         item.fillStyle = colour;
         item.strokeStyle = colour;
         item.lineWidth = 0;
