@@ -24,6 +24,9 @@ BENCH_ARGS ?=
 # Arguments of the notices' fan-out benchmark (`make bench-notices
 # BENCH_NOTICES_ARGS="--concurrency 4 --errors 3"`).
 BENCH_NOTICES_ARGS ?=
+# Arguments of the dashboard benchmark (`make bench-dashboard
+# BENCH_DASHBOARD_ARGS="--households 2000 --runs 3"`).
+BENCH_DASHBOARD_ARGS ?=
 
 LOCALES := -l vi -l en
 # Folders that hold no translatable strings of ours.
@@ -35,7 +38,7 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := staticfiles/.collected
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help install venv run test bench bench-notices lint format messages check-messages compilemessages \
+.PHONY: help install venv run test bench bench-notices bench-dashboard lint format messages check-messages compilemessages \
 	collectstatic migrate seed clean
 
 help:
@@ -43,10 +46,12 @@ help:
 	@echo "                     (web server + Celery worker + beat) on http://$(HOST):$(PORT)/"
 	@echo "make test            run the whole test suite (PYTEST_N=0 for one process)"
 	@echo "make bench           time the registry and the loan book at 8,500 and 50,000"
-	@echo "                     households in a scratch database, then bench-notices;"
-	@echo "                     prints figures (about 8 min)"
+	@echo "                     households in a scratch database, then bench-notices and"
+	@echo "                     bench-dashboard; prints figures (about 12 min)"
 	@echo "make bench-notices   time one notice's fan-out to 46 village Zalo groups through"
 	@echo "                     a real worker and the fake Zalo (about 1 min on Redis)"
+	@echo "make bench-dashboard time the dashboard on a commune of 50,000 households next to"
+	@echo "                     the same aggregates in raw SQL (about 3 min)"
 	@echo "make lint            ruff check and ruff format --check"
 	@echo "make format          apply ruff format and the safe ruff fixes"
 	@echo "make messages        extract translatable strings into locale/{vi,en}"
@@ -104,9 +109,13 @@ test: install compilemessages collectstatic
 bench: install compilemessages
 	$(PY) -m tests.perf.bench_registry $(BENCH_ARGS)
 	$(PY) -m tests.perf.bench_notices $(BENCH_NOTICES_ARGS)
+	$(PY) -m tests.perf.bench_dashboard $(BENCH_DASHBOARD_ARGS)
 
 bench-notices: install compilemessages
 	$(PY) -m tests.perf.bench_notices $(BENCH_NOTICES_ARGS)
+
+bench-dashboard: install compilemessages
+	$(PY) -m tests.perf.bench_dashboard $(BENCH_DASHBOARD_ARGS)
 
 # --- Code quality and translations ----------------------------------------------------
 

@@ -11,7 +11,5 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="home"),
     path("report/", views.ReportView.as_view(), name="report"),
     path("report.xlsx", views.ReportExportView.as_view(), name="report_xlsx"),
-    path(
-        "export/<slug:slug>.xlsx", views.TableExportView.as_view(), name="table_xlsx"
-    ),
+    path("export/<slug:slug>.xlsx", views.TableExportView.as_view(), name="table_xlsx"),
 ]
