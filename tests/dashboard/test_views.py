@@ -362,6 +362,7 @@ def test_chart_data_is_embedded_as_json_without_inline_script(
     assert data["labels"] == ["Thôn 1", "=1+1"]
     assert data["series"] == [
         {
+            "key": "poor",  # a status keeps its colour on every chart
             "label": "Hộ nghèo",
             "kind": "count",
             "values": [1234, 5],
