@@ -358,29 +358,33 @@ def coverage_by_village(
     (reached and not), ethnic-minority households (reached and not), village-wide
     meetings with the people present, and other village-wide announcements.
 
-    Three queries whatever the number of villages, households or contacts: the villages,
-    the households grouped by village, the village-wide contacts grouped by village.
+    Four queries whatever the number of villages, households or contacts: the villages,
+    the households grouped by village, the households reached grouped by village, the
+    village-wide contacts grouped by village. The reached households are a query of
+    their own: with the "reached" test repeated inside four filtered counts, PostgreSQL
+    ran it once per household (0.8 s at 50,000 households, against 35 ms this way).
     """
     start, end = coverage_window(today, days)
     villages = list(villages_for(user).order_by("sort_order", "name"))
-    reached = _reached_in(start, end)
     poor = Q(current_status=PovertyStatus.POOR)
     near_poor = Q(current_status=PovertyStatus.NEAR_POOR)
-    household_rows = (
+    households = (
         Household.objects.active()
         .filter(village__in=[v.pk for v in villages])
         .order_by()
         .values("village")
-        .annotate(
-            households=Count("pk"),
-            reached=Count("pk", filter=reached),
-            poor=Count("pk", filter=poor),
-            poor_reached=Count("pk", filter=poor & reached),
-            near_poor=Count("pk", filter=near_poor),
-            near_poor_reached=Count("pk", filter=near_poor & reached),
-            minority=Count("pk", filter=_MINORITY),
-            minority_reached=Count("pk", filter=_MINORITY & reached),
-        )
+    )
+    household_rows = households.annotate(
+        households=Count("pk"),
+        poor=Count("pk", filter=poor),
+        near_poor=Count("pk", filter=near_poor),
+        minority=Count("pk", filter=_MINORITY),
+    )
+    reached_rows = households.filter(_reached_in(start, end)).annotate(
+        reached=Count("pk"),
+        poor_reached=Count("pk", filter=poor),
+        near_poor_reached=Count("pk", filter=near_poor),
+        minority_reached=Count("pk", filter=_MINORITY),
     )
     meeting = Q(channel=ContactChannel.MEETING)
     village_wide_rows = (
@@ -400,7 +404,7 @@ def coverage_by_village(
         )
     )
     by_village = {v.pk: CoverageRow(village=v) for v in villages}
-    for row in [*household_rows, *village_wide_rows]:
+    for row in [*household_rows, *reached_rows, *village_wide_rows]:
         target = by_village[row.pop("village")]
         for name, value in row.items():
             setattr(target, name, value or 0)
