@@ -122,6 +122,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # A private prefix lets a test's worker share a Redis with other tests.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="eakutur"),
+            # A hung Redis fails a request (and the health check) in seconds instead of
+            # holding it until the proxy gives up.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
         }
     }
 else:
@@ -224,6 +227,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # instalments fall due, sent at this local time.
 LOAN_REMINDER_DAYS_AHEAD = env.int("LOAN_REMINDER_DAYS_AHEAD", default=3)
 LOAN_REMINDER_SEND_AT = env.str("LOAN_REMINDER_SEND_AT", default="07:30")
+# /healthz reports beat as stale (status "degraded") when its heartbeat, written every
+# 60 s, is older than this: a few missed beats, not one late one.
+HEALTH_BEAT_STALE_AFTER = env.int("HEALTH_BEAT_STALE_AFTER", default=300)
 
 # --- Auth --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -305,6 +311,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A balancer probes the backends over plain HTTP, without X-Forwarded-Proto: a
+    # redirect would read as a failed check. /healthz carries no personal data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, views
 
 admin.site.site_header = _("Ea Ktur commune portal: administration")
 admin.site.site_title = _("Ea Ktur commune portal")
@@ -12,6 +12,8 @@ admin.site.index_title = _("Reference data and users")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # For the load balancer: one URL whatever the language, no login.
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
