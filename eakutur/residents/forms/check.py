@@ -63,7 +63,12 @@ class StepForm(forms.Form):
         return {}
 
     def apply(self, answers: CheckAnswers) -> None:
-        raise NotImplementedError
+        """Keep each answer under its field's name (a screen whose answers need
+        converting overrides this)."""
+        for name, value in self.cleaned_data.items():
+            setattr(
+                answers, name, list(value) if isinstance(value, list | tuple) else value
+            )
 
     @property
     def single_question(self) -> bool:
@@ -222,9 +227,6 @@ class StatusForm(StepForm):
     def initial_from(self, answers):
         return {"status": answers.status}
 
-    def apply(self, answers):
-        answers.status = self.cleaned_data["status"]
-
 
 class IncomeForm(StepForm):
     title = _("Your household's income")
@@ -256,11 +258,6 @@ class IncomeForm(StepForm):
             "people": answers.people,
             "deprivations": answers.deprivations,
         }
-
-    def apply(self, answers):
-        answers.household_income = self.cleaned_data["household_income"]
-        answers.people = self.cleaned_data["people"]
-        answers.deprivations = list(self.cleaned_data["deprivations"])
 
 
 class EthnicityForm(StepForm):
@@ -318,12 +315,6 @@ class MembersForm(StepForm):
                 message = _("More than the %(people)s people in your household.")
                 self.add_error(name, message % {"people": people})
         return data
-
-    def apply(self, answers):
-        if "people" in self.fields:
-            answers.people = self.cleaned_data["people"]
-        for name in self.COUNTS:
-            setattr(answers, name, self.cleaned_data[name])
 
 
 class NeedsForm(StepForm):
