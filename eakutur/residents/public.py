@@ -20,8 +20,7 @@ from loans.models import LoanProgram
 from loans.selectors import programs_open
 from outreach.models import Audience, Notice, NoticeSource, NoticeStatus
 from trainings.models import Course, CourseKind, Session, SessionStatus
-from trainings.selectors.calendar import with_counts
-from trainings.selectors.scope import _courses_meant_for
+from trainings.selectors import courses_meant_for, with_counts
 
 from .models import GuideKind, ProgramGuide
 from .places import public_commune
@@ -107,7 +106,7 @@ def public_sessions(
         starts_at__lt=_start_of(today + timedelta(days=days)),
     )
     if village is not None:
-        meant_for_it = Course.objects.filter(_courses_meant_for([village.pk]))
+        meant_for_it = Course.objects.filter(courses_meant_for([village.pk]))
         qs = qs.filter(Q(village=village) | Q(course__in=meant_for_it.values("pk")))
     if course_kind:
         qs = qs.filter(course__kind=course_kind)

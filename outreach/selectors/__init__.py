@@ -36,6 +36,7 @@ from .contacts import (
     follow_up_counts,
     follow_ups_for,
     household_search_for,
+    reached_between,
     today,
 )
 from .groups import (
@@ -121,6 +122,7 @@ __all__ = [
     "notice_list_for",
     "notice_preview",
     "notices_for",
+    "reached_between",
     "relay_get_for",
     "relay_waiting_count",
     "relays_for",

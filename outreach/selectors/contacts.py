@@ -271,7 +271,7 @@ def coverage_window(today: date, days: int) -> tuple[date, date]:
     return today - timedelta(days=days - 1), today
 
 
-def _reached_in(start: date, end: date) -> Exists:
+def reached_between(start: date, end: date) -> Exists:
     """Whether the household (the outer row) was reached between ``start`` and ``end``."""
     return Exists(
         Contact.objects.reached().filter(
@@ -380,7 +380,7 @@ def coverage_by_village(
         near_poor=Count("pk", filter=near_poor),
         minority=Count("pk", filter=_MINORITY),
     )
-    reached_rows = households.filter(_reached_in(start, end)).annotate(
+    reached_rows = households.filter(reached_between(start, end)).annotate(
         reached=Count("pk"),
         poor_reached=Count("pk", filter=poor),
         near_poor_reached=Count("pk", filter=near_poor),
@@ -453,7 +453,7 @@ def coverage_households(
     contact first (never contacted at the top).
     """
     start, end = coverage_window(today, days)
-    reached = _reached_in(start, end)
+    reached = reached_between(start, end)
     qs = households_for(user)
     if village:
         qs = qs.filter(village_id=village)

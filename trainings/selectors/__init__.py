@@ -1,6 +1,6 @@
 """Reads of the trainings app, scoped to what the user may see. Callers import from here."""
 
-from .calendar import calendar_month_for, upcoming_sessions_for
+from .calendar import calendar_month_for, upcoming_sessions_for, with_counts
 from .counts import course_participants, participant_counts
 from .courses import course_get_for, course_list_for
 from .households import (
@@ -8,7 +8,7 @@ from .households import (
     member_search_for,
     trainings_of_household,
 )
-from .scope import courses_for, sessions_for
+from .scope import courses_for, courses_meant_for, sessions_for
 from .sessions import (
     course_sessions_for,
     reminder_key_prefix,
@@ -25,6 +25,7 @@ __all__ = [
     "course_participants",
     "course_sessions_for",
     "courses_for",
+    "courses_meant_for",
     "courses_recommended_for",
     "member_search_for",
     "participant_counts",
@@ -38,4 +39,5 @@ __all__ = [
     "walk_in_get_for",
     "walk_in_suggestions",
     "walk_ins_for",
+    "with_counts",
 ]

@@ -10,7 +10,7 @@ from households.text import fold
 from loans.models import Loan, LoanStatus
 
 from ..models import Course, Enrolment, Session, SessionStatus
-from .scope import _courses_meant_for
+from .scope import courses_meant_for
 
 
 def trainings_of_household(household: Household, user) -> QuerySet[Enrolment]:
@@ -51,7 +51,7 @@ def courses_recommended_for(household: Household) -> QuerySet[Course]:
     )
     return (
         Course.objects.filter(
-            _courses_meant_for([household.village_id]),
+            courses_meant_for([household.village_id]),
             commune_id=household.commune_id,
             loan_purpose__in=purposes,
         )

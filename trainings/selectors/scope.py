@@ -18,7 +18,7 @@ def sees_whole_commune(user) -> bool:
     return user.is_superuser or user.is_commune_wide
 
 
-def _courses_meant_for(village_ids) -> Q:
+def courses_meant_for(village_ids) -> Q:
     """Courses whose target villages include one of ``village_ids``, or that have none."""
     targeting = Course.target_villages.through.objects.filter(
         village__in=village_ids
@@ -45,7 +45,7 @@ def courses_for(user) -> QuerySet[Course]:
         return qs
     mine = villages_for(user).values("pk")
     held_in_mine = Session.objects.filter(village__in=mine).values("course_id")
-    return qs.filter(_courses_meant_for(mine) | Q(pk__in=held_in_mine))
+    return qs.filter(courses_meant_for(mine) | Q(pk__in=held_in_mine))
 
 
 def sessions_for(user) -> QuerySet[Session]:
@@ -59,7 +59,7 @@ def sessions_for(user) -> QuerySet[Session]:
     if sees_whole_commune(user):
         return qs
     mine = villages_for(user).values("pk")
-    meant_for_mine = Course.objects.filter(_courses_meant_for(mine)).values("pk")
+    meant_for_mine = Course.objects.filter(courses_meant_for(mine)).values("pk")
     return qs.filter(Q(village__in=mine) | Q(course__in=meant_for_mine))
 
 

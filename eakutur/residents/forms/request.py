@@ -16,6 +16,7 @@ from households.models import Household, Village
 from households.text import clean_name, normalise_phone
 from outreach.models import ContactTopicChoice
 from trainings.models import Course, Session, SessionStatus
+from trainings.selectors import courses_meant_for
 
 from ..places import public_commune, public_villages
 
@@ -47,11 +48,8 @@ def upcoming_sessions(village: Village | None, *, also: str | int | None = None)
         starts_at__gt=timezone.now(),
     ).select_related("course", "village")
     if village is not None:
-        through = Course.target_villages.through.objects
-        meant = Q(village=village) | Q(
-            course__in=through.filter(village=village).values("course_id")
-        )
-        meant |= ~Q(course__in=through.values("course_id"))
+        meant_for_it = Course.objects.filter(courses_meant_for([village.pk]))
+        meant = Q(village=village) | Q(course__in=meant_for_it.values("pk"))
         pk = _pk(also)
         if pk is not None:
             meant |= Q(pk=pk)
