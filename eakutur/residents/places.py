@@ -11,10 +11,14 @@ def public_commune() -> Commune | None:
 
 
 def public_villages(commune: Commune | None = None):
-    commune = commune or public_commune()
-    if commune is None:
-        return Village.objects.none()
-    return Village.objects.filter(commune=commune).order_by("sort_order", "name")
+    """The commune's villages; without ``commune``, the public commune's, as a subquery
+    (every resident page asks for its village: no separate query for the commune)."""
+    communes = (
+        [commune.pk]
+        if commune is not None
+        else Commune.objects.order_by("pk")[:1].values("pk")
+    )
+    return Village.objects.filter(commune__in=communes).order_by("sort_order", "name")
 
 
 def village_from(value, commune: Commune | None = None) -> Village | None:
