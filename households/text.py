@@ -7,6 +7,7 @@ demo data, so every entry path checks a number the same way.
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -128,8 +129,6 @@ def normalise_phone(value: str) -> str:
 
 def trim_decimal(value):
     """6.60 -> 6.6, 9.00 -> 9 (a rate reads as people say it)."""
-    from decimal import Decimal
-
     value = Decimal(value)
     return (
         value.quantize(Decimal(1))
