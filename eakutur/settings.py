@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eakutur.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sign-in rules (eakutur/accounts/middleware.py): after auth and messages.
+    "eakutur.accounts.middleware.SessionTimeoutMiddleware",
+    "eakutur.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eakutur.middleware.NoStoreForStaffMiddleware",
 ]
@@ -88,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Several communes: the resident pages name the one the host serves.
+                "eakutur.residents.context_processors.portal_commune",
             ],
         },
     },
@@ -189,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "eakutur.residents.tasks.prune_public_records",
         "schedule": 24 * 3600.0,
     },
+    "prune-login-records": {
+        "task": "eakutur.accounts.tasks.prune_login_records",
+        "schedule": 24 * 3600.0,
+    },
 }
 # The resident portal (eakutur/residents/throttle.py): limits per hour, and how long the
 # log of public lookups and requests (addresses are personal data) is kept.
@@ -209,6 +219,12 @@ NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=8)
 NOTICE_WIRED_TIMEOUT = timedelta(
     seconds=env.int("NOTICE_WIRED_TIMEOUT_SECONDS", default=600)
 )
+# Notice fault tolerance (tests/faults, docs/faults.md): a queued delivery whose task has
+# not reached a worker after NOTICE_LOST_AFTER was lost by the broker (a Redis restart)
+# and the sweeper sends it again; a transient failure waits 1, 2, 4 … NOTICE_RETRY_BASE
+# (capped at 60 of them). The fault suite shortens both to stay within minutes.
+NOTICE_LOST_AFTER = timedelta(seconds=env.int("NOTICE_LOST_AFTER_SECONDS", default=120))
+NOTICE_RETRY_BASE = timedelta(seconds=env.int("NOTICE_RETRY_BASE_SECONDS", default=60))
 # Relay groups (a village's personal Zalo group): the village officers are e-mailed when
 # a relay has waited RELAY_CHASE_AFTER, and again every RELAY_CHASE_AFTER; after
 # RELAY_GIVE_UP_AFTER it is failed, counted as not delivered.
@@ -246,9 +262,29 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "eakutur.accounts.validators.ObviousWordsValidator"},
 ]
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff sign-in hardening (eakutur/accounts: lockout.py, middleware.py, second_factor.py).
+# Lockout: LOGIN_FAILURE_LIMIT failures of one (username, address) pair within
+# LOGIN_FAILURE_WINDOW seconds lock that pair for LOGIN_LOCKOUT_SECONDS; an address with
+# LOGIN_ADDRESS_FAILURE_LIMIT failures over all usernames within LOGIN_ADDRESS_WINDOW is
+# locked too (password spraying). Records are pruned daily, lockouts kept for the admin.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_ADDRESS_WINDOW = env.int("LOGIN_ADDRESS_WINDOW", default=3600)
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=90)
+# Signed-in officials are signed out after this many seconds without a request, and this
+# many seconds after signing in whatever the activity.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 3600)
+# Commune administrators and superusers must turn on the second factor (TOTP) first.
+ADMIN_2FA_REQUIRED = env.bool("ADMIN_2FA_REQUIRED", default=False)
+# The name authenticator apps show beside the account.
+TOTP_ISSUER = env.str("TOTP_ISSUER", default="Ea Ktur")
 
 # --- Language and time -------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -309,6 +345,48 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "eakutur.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script reads a cookie; Lax keeps them off cross-site POSTs, not off links to us.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy and Permissions-Policy (eakutur.middleware.
+# SecurityHeadersMiddleware). Every script and stylesheet is a file under static/: no
+# inline <script>, no style="" attribute, no event-handler attribute (chart data travels
+# in json_script blocks, which are not run). data: images are Bootstrap's SVG icons
+# (the select arrow, the menu button). A deployer widens a directive here, or replaces
+# the whole policy with the CONTENT_SECURITY_POLICY variable (a header value).
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="") or {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page of the portal uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+    )
+}
 if HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # A balancer probes the backends over plain HTTP, without X-Forwarded-Proto: a
@@ -320,6 +398,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import health, views
+from .accounts import urls as accounts_urls
 
 admin.site.site_header = _("Ea Ktur commune portal: administration")
 admin.site.site_title = _("Ea Ktur commune portal")
@@ -17,22 +17,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("accounts/", include(accounts_urls.auth_urlpatterns)),
+    path("accounts/", include("eakutur.accounts.urls")),
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
     path("households/", include("households.urls")),
     path("loans/", include("loans.urls")),

@@ -26,6 +26,18 @@ def _is_admin(request) -> bool:
     return request.user.is_active and request.user.can_manage_users
 
 
+def edits_shared_data(request) -> bool:
+    """Text every commune's portal shows (the program guides): a superuser's, or the
+    commune admin's while their commune is the deployment's only one. With several, a
+    commune admin's edit would change the other communes' pages too."""
+    if request.user.is_superuser:
+        return True
+    return (
+        _is_admin(request)
+        and not Commune.objects.exclude(pk=request.user.commune_id).exists()
+    )
+
+
 class ReferenceDataAdmin(admin.ModelAdmin):
     """Reference data: readable by staff, editable by commune admins, never deleted."""
 
@@ -47,7 +59,7 @@ class ReferenceDataAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(ReferenceDataAdmin):
-    list_display = ("code", "name", "province", "is_urban")
+    list_display = ("code", "name", "province", "is_urban", "hostname")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -57,6 +69,11 @@ class CommuneAdmin(ReferenceDataAdmin):
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which host serves which commune is the deployment's: a commune admin must not
+        # point their portal at a host name meant for another commune.
+        return () if request.user.is_superuser else ("hostname",)
 
 
 @admin.register(Village)
@@ -79,6 +96,9 @@ class EthnicGroupAdmin(ReferenceDataAdmin):
     list_display = ("code", "name_vi", "name_en", "present_locally")
     list_filter = ("present_locally",)
     search_fields = ("name_vi", "name_en", "code")
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser  # the 54 state-defined groups, shared
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser  # state-defined codes

@@ -10,6 +10,11 @@ urlpatterns = [
     path("new/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
     path(
+        "<int:pk>/national-ids/",
+        views.HouseholdNationalIdsView.as_view(),
+        name="household_national_ids",
+    ),
+    path(
         "<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household_update"
     ),
     path(

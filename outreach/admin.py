@@ -86,8 +86,16 @@ class NoticeAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyScopedAdmin):
-    list_display = ("notice", "group", "status", "attempts", "sent_at", "error")
-    list_filter = ("status",)
+    list_display = (
+        "notice",
+        "group",
+        "status",
+        "attempts",
+        "sent_at",
+        "error_code",
+        "error",
+    )
+    list_filter = ("status", "error_code")
     list_select_related = ("notice", "group")
 
     def get_queryset(self, request):

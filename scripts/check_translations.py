@@ -31,7 +31,15 @@ import polib
 BASE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGE = "vi"
 # Never copied: they are not ours, or they are rebuilt, or they are what we compare against.
-COPY_SKIP = {".git", ".venv", "node_modules", "staticfiles", "var", "locale"}
+COPY_SKIP = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "staticfiles",
+    "var",
+    "locale",
+    "test-artifacts",  # screenshots, load results, a running stack's sockets
+}
 COPY_SKIP_PATTERNS = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", "*.mo")
 
 Key = tuple[str | None, str, str]

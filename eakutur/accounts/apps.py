@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "eakutur.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_session_clock
+
+        user_logged_in.connect(
+            start_session_clock, dispatch_uid="accounts-session-clock"
+        )

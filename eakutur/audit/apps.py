@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "eakutur.audit"
     label = "audit"
-    verbose_name = _("Audit history")
+    verbose_name = _("Audit history")  # changes and reads of sensitive data

@@ -1,4 +1,6 @@
-"""Writing audit entries. Called by every service that changes a government record."""
+"""Writing audit entries. Called by every service that changes a government record, and
+by the views that show a person sensitive data (``audit_read``): views are where "shown to
+a person" happens."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -8,7 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditAction, AuditEntry
+from .models import READ_ACTIONS, AuditAction, AuditEntry, SensitiveField
 
 
 def _plain(value: Any) -> Any:
@@ -41,19 +43,23 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def audit_record(
     *,
     actor,
-    instance: models.Model,
+    instance: models.Model | type[models.Model],
     action: str,
     changes: dict[str, Any] | None = None,
     parent: models.Model | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Append one entry. ``changes`` maps field name to [old, new] (or the new values)."""
+    """Append one entry. ``changes`` maps field name to [old, new] (or the new values).
+
+    ``instance`` may be a model class for an entry about many of its rows at once.
+    """
+    many = isinstance(instance, type)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(instance),
-        object_id=instance.pk,
-        object_repr=str(instance)[:200],
+        object_id=None if many else instance.pk,
+        object_repr=str(instance._meta.verbose_name_plural if many else instance)[:200],
         parent_type=ContentType.objects.get_for_model(parent) if parent else None,
         parent_id=parent.pk if parent else None,
         changes=changes or {},
@@ -110,3 +116,33 @@ def audited_update(
             note=note,
         )
     return changed
+
+
+def audit_read(
+    *,
+    actor,
+    instance: models.Model | type[models.Model],
+    fields: Iterable[str],
+    action: str = AuditAction.VIEW,
+    parent: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Record that ``actor`` was shown the sensitive ``fields`` of ``instance`` (one
+    record, or a model class for a list page or an export). One entry per page or file,
+    never one per row; one INSERT.
+
+    ``fields`` are ``SensitiveField`` names; ``details`` (filters, row count, the codes
+    on a page) must describe what was shown, never contain the values themselves.
+    """
+    if action not in READ_ACTIONS:
+        raise ValueError(f"{action!r} is not a read")
+    fields = [SensitiveField(name).value for name in fields]  # an unknown name fails
+    return audit_record(
+        actor=actor,
+        instance=instance,
+        action=action,
+        changes={"fields": fields, **(details or {})},
+        parent=parent,
+        note=note,
+    )

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from eakutur.admin_mixins import ReadOnlyAdmin
-from households.admin import ReferenceDataAdmin
+from households.admin import ReferenceDataAdmin, edits_shared_data
 
 from .models import ProgramGuide, PublicAttempt
 
@@ -55,3 +55,10 @@ class ProgramGuideAdmin(ReferenceDataAdmin):
     list_display = ("code", "title_vi", "kind", "is_published", "sort_order")
     list_filter = ("kind", "is_published")
     search_fields = ("code", "title_vi", "title_en")
+
+    # One set of guides serves every commune of the deployment.
+    def has_add_permission(self, request) -> bool:
+        return edits_shared_data(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return edits_shared_data(request)

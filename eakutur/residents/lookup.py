@@ -17,14 +17,13 @@ from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import ngettext, pgettext_lazy
 
-from households.models import Household, PovertyStatus
+from households.models import Commune, Household, PovertyStatus
 from loans.interest import repayment_schedule
 from loans.models import Loan, LoanStatus
 from loans.selectors import today
 from trainings.models import Enrolment, EnrolmentStatus, SessionStatus
 
 from .models import AttemptAction, AttemptOutcome, PublicAttempt
-from .places import public_commune
 from .throttle import lookup_allowed, normalise_code
 
 # Compared when there is nothing real to compare against: a missing household, or a
@@ -39,26 +38,27 @@ class LookupResult:
     household: Household | None = None
 
 
-def look_up(*, address: str, code: str, digits: str) -> LookupResult:
-    """Check ``code`` + ``digits`` for a resident at ``address`` and log the attempt."""
+def look_up(*, commune: Commune, address: str, code: str, digits: str) -> LookupResult:
+    """Check ``code`` + ``digits`` against ``commune``'s households for a resident at
+    ``address`` and log the attempt."""
     code = normalise_code(code)
     if not lookup_allowed(address=address, code=code):
         _log(AttemptOutcome.THROTTLED, address=address, code=code)
         return LookupResult(AttemptOutcome.THROTTLED)
-    household = matching_household(code, digits)
+    household = matching_household(commune, code, digits)
     outcome = AttemptOutcome.FOUND if household else AttemptOutcome.NO_MATCH
     _log(outcome, address=address, code=code, household=household)
     return LookupResult(outcome, household)
 
 
-def matching_household(code: str, digits: str) -> Household | None:
-    """The active household of the public commune with this code whose head's phone
+def matching_household(commune: Commune, code: str, digits: str) -> Household | None:
+    """The active household of ``commune`` with this code whose head's phone
     or ID ends in ``digits``. Every candidate is compared against both factors, and a
     dummy when there is no candidate, so the time taken does not tell whether the
     code exists."""
     typed = digits.encode("ascii", "replace")
     found = None
-    candidates = _candidates(code) or [None]
+    candidates = _candidates(commune, code) or [None]
     for household in candidates:
         phone = _last_four(household.phone) if household else _NOTHING
         national_id = _last_four(household.head_national_id) if household else _NOTHING
@@ -68,9 +68,10 @@ def matching_household(code: str, digits: str) -> Household | None:
     return found
 
 
-def _candidates(code: str) -> list[Household]:
-    commune = public_commune()
-    if commune is None or not code:
+def _candidates(commune: Commune, code: str) -> list[Household]:
+    """Only the served commune's: another commune may use the same codes, and a code of
+    theirs typed here is unknown, like any other."""
+    if not code:
         return []
     # The stored code is compared the way the typed one was normalised (no spaces,
     # capitals): "bt - 0012" finds "BT-0012", and "bt0012" finds "BT 0012".

@@ -23,7 +23,6 @@ from trainings.models import Course, CourseKind, Session, SessionStatus
 from trainings.selectors import courses_meant_for, with_counts
 
 from .models import GuideKind, ProgramGuide
-from .places import public_commune
 
 CALENDAR_DAYS = 60
 UPCOMING_SHOWN = 5  # sessions or notices a short list shows before "see all"
@@ -47,11 +46,6 @@ GUIDE_COURSE_KINDS = {
     GuideKind.TRAINING: CourseKind.EXTENSION,
     GuideKind.VOCATIONAL: CourseKind.VOCATIONAL,
 }
-
-
-def commune_of(village: Village | None) -> Commune | None:
-    """The commune the pages read from (the chosen village's, without another query)."""
-    return village.commune if village is not None else public_commune()
 
 
 # --- Notices ---------------------------------------------------------------------------

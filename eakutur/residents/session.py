@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from households.models import Household
+from households.models import Commune, Household
 
 LOOKUP_SESSION_KEY = "residents_household"
 LOOKUP_MINUTES = 15  # a shared phone forgets the household soon
@@ -22,8 +22,10 @@ def forget_household(session) -> None:
     session.pop(LOOKUP_SESSION_KEY, None)
 
 
-def looked_up_household(session) -> Household | None:
-    """The proven household while its time lasts (an expired one is forgotten)."""
+def looked_up_household(session, *, commune: Commune) -> Household | None:
+    """The proven household while its time lasts (an expired one is forgotten), if it
+    is ``commune``'s: a session cookie shared by the communes' hosts must not carry one
+    commune's household onto another's pages."""
     data = session.get(LOOKUP_SESSION_KEY)
     if not data:
         return None
@@ -39,7 +41,7 @@ def looked_up_household(session) -> Household | None:
     household = (
         Household.objects.active()
         .select_related("village", "commune", "ethnic_group")
-        .filter(pk=pk)
+        .filter(pk=pk, commune=commune)
         .first()
     )
     if household is None:

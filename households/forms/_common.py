@@ -31,6 +31,34 @@ def _allow_spaced_input(*fields, max_length: int = 20) -> None:
         ]
 
 
+# The largest id a primary-key column holds (BigAutoField). SQLite's driver raises
+# OverflowError for a bigger number (a 500), where PostgreSQL just finds nothing, so a
+# typed-in id beyond it is refused by the form before any query.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> forms.IntegerField:
+    """A hidden object id: a whole number a primary-key column can hold."""
+    kwargs.setdefault("widget", forms.HiddenInput)
+    return forms.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class BoundedIdsMixin:
+    """For a ModelMultipleChoiceField: an id no column can hold is an invalid choice
+    (Django's own check sends it to the database, see MAX_ID)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            text = str(pk).strip().lstrip("+-")
+            if text.isdigit() and int(text) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 BLANK_CHOICE_LABEL = "---------"
 
 

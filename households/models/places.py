@@ -1,7 +1,11 @@
 """Where households live and who they are: the commune, its villages and hamlets, and the
 54 official ethnic groups.
+
+One deployment may host several communes: a commune is a row, and everything officials
+see is scoped to their own commune (see ``households.selectors.villages_for``).
 """
 
+from django.core.validators import DomainNameValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +22,22 @@ class Commune(models.Model):
         default=False,
         help_text=_("Urban communes are judged against the urban poverty line."),
     )
+    # Which commune the resident portal serves is read from the request's host name
+    # (``eakutur.residents.places``). NULL, not "", when unset: several communes may
+    # have none, and a lone commune is served whatever the host.
+    hostname = models.CharField(
+        _("host name"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[DomainNameValidator(accept_idna=False)],
+        help_text=_(
+            "The address residents open for this commune's portal, e.g. "
+            "eaktur.example.gov.vn (no https://, no path). Needed only when the "
+            "deployment hosts several communes; it must also be in ALLOWED_HOSTS."
+        ),
+    )
 
     class Meta:
         verbose_name = _("commune")
@@ -26,6 +46,12 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # Host names are case-insensitive: stored lower-case, so that the portal's
+        # lookup is an exact match and the unique constraint catches "EAKTUR.vn".
+        self.hostname = (self.hostname or "").strip().lower() or None
 
 
 class VillageKind(models.TextChoices):

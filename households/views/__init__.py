@@ -19,6 +19,7 @@ from .households import (
     HouseholdDetailView,
     HouseholdExportView,
     HouseholdListView,
+    HouseholdNationalIdsView,
     HouseholdRestoreView,
     HouseholdUpdateView,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "HouseholdDetailView",
     "HouseholdExportView",
     "HouseholdListView",
+    "HouseholdNationalIdsView",
     "HouseholdRestoreView",
     "HouseholdScopedMixin",
     "HouseholdUpdateView",

@@ -1,6 +1,11 @@
 """Household screens: the filtered list and its xlsx export, registering a household, its
 detail page with history, editing it, archiving it with a reason and restoring it.
+
+Every screen here that shows a person ethnicity, poverty status or a full national ID
+number records it (``audit_read``: one entry per page or file, never the values).
 """
+
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,11 +15,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from eakutur.audit.models import AuditAction, SensitiveField
 from eakutur.audit.selectors import audit_history_for
+from eakutur.audit.services import audit_read
 
 from .. import selectors, services
 from ..forms import HouseholdFilterForm, HouseholdForm
+from ..models import Household
 from ..panels import household_panels
+from ..text import mask_national_id
 from ._common import (
     ConfirmReasonView,
     HouseholdScopedMixin,
@@ -22,6 +31,26 @@ from ._common import (
     add_service_errors,
     xlsx_response,
 )
+
+# What every row of the list and the export shows (national IDs there are masked).
+LISTED_FIELDS = (SensitiveField.ETHNICITY, SensitiveField.POVERTY_STATUS)
+# Four or more digits, also typed in groups ("066 085 001 234", "0912.345.678").
+_NUMBER = re.compile(r"\d(?:[\s.\-]*\d){3,}")
+
+
+def filters_for_audit(form: HouseholdFilterForm) -> dict[str, str]:
+    """The filters a list page or an export applied, as the audit keeps them. A number
+    typed in the search may be an ID or a phone number: only its last digits are kept."""
+    kept = {}
+    for name, value in getattr(form, "cleaned_data", {}).items():
+        if value in (None, "", False) or (name == "sort" and value == "code"):
+            continue
+        if name == "q":
+            value = _NUMBER.sub(
+                lambda m: mask_national_id(re.sub(r"\D", "", m.group())), value
+            )
+        kept[name] = str(value)
+    return kept
 
 
 class HouseholdListView(StaffMixin, ListView):
@@ -53,6 +82,21 @@ class HouseholdListView(StaffMixin, ListView):
         ctx["filters_open"] = any(
             v for k, v in params.items() if k not in ("q", "sort")
         )
+        shown = ctx["households"]
+        if shown:  # an empty page showed nobody's data
+            # Filters, page and row count, not the codes on the page: codes beside
+            # "status=poor" would put each household's status in the audit itself.
+            audit_read(
+                actor=self.request.user,
+                instance=Household,
+                fields=LISTED_FIELDS,
+                details={
+                    "filters": filters_for_audit(self.get_filter_form()),
+                    "page": ctx["page_obj"].number,
+                    "rows": len(shown),
+                },
+                note=self.request.path,
+            )
         return ctx
 
 
@@ -67,9 +111,16 @@ class HouseholdExportView(StaffMixin, View):
             user=request.user, filters=form.to_filters()
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(
-            households_xlsx(households=households), f"ho-gia-dinh-{stamp}.xlsx"
+        content = households_xlsx(households=households)
+        audit_read(
+            actor=request.user,
+            instance=Household,
+            action=AuditAction.EXPORT,
+            fields=LISTED_FIELDS,
+            details={"filters": filters_for_audit(form), "rows": households.count()},
+            note=request.path,
         )
+        return xlsx_response(content, f"ho-gia-dinh-{stamp}.xlsx")
 
 
 class HouseholdCreateView(StaffMixin, FormView):
@@ -102,7 +153,11 @@ class HouseholdCreateView(StaffMixin, FormView):
 
 
 class HouseholdDetailView(StaffMixin, TemplateView):
+    """The household page. National ID numbers are masked; ``HouseholdNationalIdsView``
+    shows them in full."""
+
     template_name = "households/household_detail.html"
+    show_national_ids = False
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -110,6 +165,19 @@ class HouseholdDetailView(StaffMixin, TemplateView):
             user=self.request.user, pk=kwargs["pk"]
         )
         ctx["household"] = household
+        ctx["has_national_ids"] = bool(household.head_national_id) or any(
+            m.national_id for m in household.active_members
+        )
+        ctx["show_national_ids"] = self.show_national_ids and ctx["has_national_ids"]
+        shown = [*LISTED_FIELDS]
+        if ctx["show_national_ids"]:
+            shown.append(SensitiveField.NATIONAL_ID)
+        audit_read(
+            actor=self.request.user,
+            instance=household,
+            fields=shown,
+            note=self.request.path,
+        )
         ctx["history"] = audit_history_for(instance=household, limit=50)
         ctx["panels"] = household_panels(user=self.request.user, household=household)
         ctx["this_year"] = timezone.localdate().year
@@ -119,10 +187,32 @@ class HouseholdDetailView(StaffMixin, TemplateView):
         return ctx
 
 
+class HouseholdNationalIdsView(HouseholdDetailView):
+    """The household page with every national ID number in full: a POST (CSRF-checked,
+    never prefetched), so each time the numbers are shown is one deliberate, audited
+    read. The page is rendered, not redirected to: the numbers never sit in a URL."""
+
+    http_method_names = ["post"]
+    show_national_ids = True
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
 class HouseholdUpdateView(HouseholdScopedMixin, FormView):
     allow_archived = False
     template_name = "households/household_form.html"
     form_class = HouseholdForm
+
+    def get(self, request, *args, **kwargs):
+        # The form shows the head's ethnicity and full ID number to edit them.
+        shown = [SensitiveField.ETHNICITY]
+        if self.household.head_national_id:
+            shown.append(SensitiveField.NATIONAL_ID)
+        audit_read(
+            actor=request.user, instance=self.household, fields=shown, note=request.path
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -9,6 +9,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from eakutur.audit.models import SensitiveField
+from eakutur.audit.services import audit_read
+
 from .. import services
 from ..forms import ChangeHeadForm, MemberForm
 from ..models import Relation
@@ -56,6 +59,20 @@ class MemberUpdateView(MemberScopedMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.member
         return kwargs
+
+    def get(self, request, *args, **kwargs):
+        # The form shows the member's ethnicity and full ID number to edit them.
+        shown = [SensitiveField.ETHNICITY]
+        if self.member.national_id:
+            shown.append(SensitiveField.NATIONAL_ID)
+        audit_read(
+            actor=request.user,
+            instance=self.member,
+            parent=self.household,
+            fields=shown,
+            note=request.path,
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

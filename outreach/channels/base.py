@@ -23,6 +23,8 @@ from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..delivery_errors import DeliveryErrorCode
+
 
 @dataclass(frozen=True)
 class Message:
@@ -48,11 +50,18 @@ class Sent:
 
 
 class ChannelError(Exception):
-    """A send that did not go through. ``reason`` is short, for the delivery row."""
+    """A send that did not go through.
 
-    def __init__(self, reason: str) -> None:
+    ``reason`` is the provider's own short text, kept on the delivery row for support;
+    ``code`` (a ``DeliveryErrorCode``) is what the official is told, translated.
+    """
+
+    default_code = DeliveryErrorCode.UNKNOWN
+
+    def __init__(self, reason: str, *, code: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code or self.default_code
 
 
 class TransientError(ChannelError):
@@ -70,8 +79,16 @@ class QuotaExceeded(ChannelError):
     then picks its own delay.
     """
 
-    def __init__(self, reason: str, *, retry_at: datetime | None = None) -> None:
-        super().__init__(reason)
+    default_code = DeliveryErrorCode.QUOTA
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_at: datetime | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(reason, code=code)
         self.retry_at = retry_at
 
 
@@ -123,11 +140,22 @@ def http_post(
             error_body = b""
         return HttpAnswer(exc.code, exc.headers, error_body)
     except TimeoutError as exc:
-        raise TransientError(f"{provider}: no answer within {timeout:g} s") from exc
+        raise _no_answer(provider, timeout) from exc
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise TransientError(f"{provider}: no answer within {timeout:g} s") from exc
-        raise TransientError(f"{provider}: connection failed ({exc.reason})") from exc
+            raise _no_answer(provider, timeout) from exc
+        raise TransientError(
+            f"{provider}: connection failed ({exc.reason})",
+            code=DeliveryErrorCode.PROVIDER_DOWN,
+        ) from exc
     except (OSError, http.client.HTTPException) as exc:
         # Reset connections, answers cut short: the provider may or may not have acted.
-        raise TransientError(f"{provider}: {type(exc).__name__}") from exc
+        raise TransientError(
+            f"{provider}: {type(exc).__name__}", code=DeliveryErrorCode.PROVIDER_DOWN
+        ) from exc
+
+
+def _no_answer(provider: str, timeout: float) -> TransientError:
+    return TransientError(
+        f"{provider}: no answer within {timeout:g} s", code=DeliveryErrorCode.TIMEOUT
+    )

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
 
+from ..delivery_errors import DeliveryErrorCode
 from .base import Message, PermanentError, Sent, TransientError
 
 SUBJECT_MAX = 100
@@ -41,17 +42,26 @@ class EmailChannel:
             refused = ", ".join(sorted(exc.recipients))
             # Every recipient refused; only a 4xx from all of them is worth retrying.
             if codes and all(400 <= code < 500 for code in codes):
-                raise TransientError(f"mail server deferred: {refused}") from exc
-            raise PermanentError(f"mail server refused: {refused}") from exc
+                raise TransientError(
+                    f"mail server deferred: {refused}",
+                    code=DeliveryErrorCode.PROVIDER_DOWN,
+                ) from exc
+            raise PermanentError(
+                f"mail server refused: {refused}",
+                code=DeliveryErrorCode.INVALID_ADDRESS,
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             reason = f"mail server answered {exc.smtp_code}"
             if 400 <= exc.smtp_code < 500:
-                raise TransientError(reason) from exc
-            raise PermanentError(reason) from exc
+                raise TransientError(
+                    reason, code=DeliveryErrorCode.PROVIDER_DOWN
+                ) from exc
+            raise PermanentError(reason, code=DeliveryErrorCode.REJECTED) from exc
         except (smtplib.SMTPException, OSError) as exc:
             # Disconnected, refused, timed out: the server was not reached.
             raise TransientError(
-                f"mail server unreachable ({type(exc).__name__})"
+                f"mail server unreachable ({type(exc).__name__})",
+                code=DeliveryErrorCode.PROVIDER_DOWN,
             ) from exc
         return Sent(provider_id=message_id)
 
@@ -59,12 +69,17 @@ class EmailChannel:
 def parse_addresses(target: str) -> list[str]:
     addresses = [part.strip() for part in target.split(",") if part.strip()]
     if not addresses:
-        raise PermanentError("no e-mail address in the group")
+        raise PermanentError(
+            "no e-mail address in the group", code=DeliveryErrorCode.NO_RECIPIENTS
+        )
     for address in addresses:
         try:
             validate_email(address)
         except ValidationError as exc:
-            raise PermanentError(f"invalid e-mail address: {address}") from exc
+            raise PermanentError(
+                f"invalid e-mail address: {address}",
+                code=DeliveryErrorCode.INVALID_ADDRESS,
+            ) from exc
     return addresses
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from households.text import normalise_phone
 
+from ..delivery_errors import DeliveryErrorCode
 from .base import (
     Message,
     PermanentError,
@@ -75,10 +76,24 @@ class SmsChannel:
                 retry_at=retry_after(answer.headers.get("Retry-After")),
             )
         # 408 is the gateway's own timeout: as transient as ours.
-        if status >= 500 or status == 408:
-            raise TransientError(f"SMS gateway: HTTP {status}")
+        if status == 408:
+            raise TransientError(
+                "SMS gateway: HTTP 408", code=DeliveryErrorCode.TIMEOUT
+            )
+        if status >= 500:
+            raise TransientError(
+                f"SMS gateway: HTTP {status}", code=DeliveryErrorCode.PROVIDER_DOWN
+            )
         if not 200 <= status < 300:
-            raise PermanentError(f"SMS gateway: HTTP {status}{_detail(answer.body)}")
+            # 401/403: the gateway refuses the portal's token, not this message.
+            code = (
+                DeliveryErrorCode.NOT_CONFIGURED
+                if status in (401, 403)
+                else DeliveryErrorCode.REJECTED
+            )
+            raise PermanentError(
+                f"SMS gateway: HTTP {status}{_detail(answer.body)}", code=code
+            )
         try:
             provider_id = str(json.loads(answer.body)["id"])
         except (ValueError, KeyError, TypeError):
@@ -100,9 +115,14 @@ def parse_phones(target: str) -> list[str]:
         try:
             phones.append(normalise_phone(raw))
         except ValidationError as exc:
-            raise PermanentError(f"invalid phone number: {raw.strip()}") from exc
+            raise PermanentError(
+                f"invalid phone number: {raw.strip()}",
+                code=DeliveryErrorCode.INVALID_ADDRESS,
+            ) from exc
     if not phones:
-        raise PermanentError("no phone number in the group")
+        raise PermanentError(
+            "no phone number in the group", code=DeliveryErrorCode.NO_RECIPIENTS
+        )
     return phones
 
 

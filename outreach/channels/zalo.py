@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from ..delivery_errors import DeliveryErrorCode
 from .base import (
     HttpAnswer,
     Message,
@@ -56,11 +57,12 @@ REFRESH_PATH = "/v4/oa/access_token"
 TOKEN_CODES = frozenset({-124, -216, -220})
 
 # The recipient or the request is wrong; sending the same thing again cannot help.
+# Each with a description for the delivery row and what the official is told.
 PERMANENT_CODES = {
-    -201: "invalid parameter",
-    -210: "parameter exceeds its limit (text too long?)",
-    -230: "invalid group",
-    -232: "the OA is not a member of the group",
+    -201: ("invalid parameter", DeliveryErrorCode.REJECTED),
+    -210: ("parameter exceeds its limit (text too long?)", DeliveryErrorCode.REJECTED),
+    -230: ("invalid group", DeliveryErrorCode.GROUP_INVALID),
+    -232: ("the OA is not a member of the group", DeliveryErrorCode.NOT_IN_GROUP),
 }
 
 # Quotas, by the moment they are expected to reset:
@@ -187,7 +189,8 @@ class ZaloChannel:
             answer = self._post_group_message(access, message)
             if answer["error"] in TOKEN_CODES:
                 raise PermanentError(
-                    f"Zalo token refresh failed: new token rejected ({answer['error']})"
+                    f"Zalo token refresh failed: new token rejected ({answer['error']})",
+                    code=DeliveryErrorCode.TOKEN,
                 )
         return self._interpret(answer)
 
@@ -206,9 +209,14 @@ class ZaloChannel:
             timeout=self._timeout,
             provider="Zalo",
         )
-        payload = _json_payload(answer, provider="Zalo")
+        payload = _json_payload(
+            answer, provider="Zalo", refused=DeliveryErrorCode.REJECTED
+        )
         if not isinstance(payload.get("error"), int):
-            raise TransientError("Zalo: answer without an error code")
+            raise TransientError(
+                "Zalo: answer without an error code",
+                code=DeliveryErrorCode.PROVIDER_DOWN,
+            )
         return payload
 
     def _interpret(self, answer: dict[str, Any]) -> Sent:
@@ -216,15 +224,16 @@ class ZaloChannel:
         if code == 0:
             data = answer.get("data") or {}
             return Sent(provider_id=str(data.get("message_id", "")))
-        detail = str(answer.get("message") or PERMANENT_CODES.get(code, ""))[:120]
+        known, error_code = PERMANENT_CODES.get(code, ("", DeliveryErrorCode.UNKNOWN))
+        detail = str(answer.get("message") or known)[:120]
         reason = f"Zalo error {code}: {detail}".rstrip(": ")
         if code in PERMANENT_CODES:
-            raise PermanentError(reason)
+            raise PermanentError(reason, code=error_code)
         if code in RATE_LIMIT_CODES | DAILY_QUOTA_CODES | MONTHLY_QUOTA_CODES:
             raise QuotaExceeded(
                 reason, retry_at=quota_retry_at(code, now=timezone.now())
             )
-        raise TransientError(reason)
+        raise TransientError(reason, code=error_code)
 
     def _refreshed_token(self, *, stale: str) -> str:
         """A fresh access token: refreshed here under the lock, or by whoever holds it."""
@@ -245,12 +254,18 @@ class ZaloChannel:
             if access != stale:
                 return access
             if time.monotonic() >= deadline:
-                raise TransientError("Zalo token refresh in progress elsewhere")
+                raise TransientError(
+                    "Zalo token refresh in progress elsewhere",
+                    code=DeliveryErrorCode.TOKEN,
+                )
             time.sleep(0.05)
 
     def _refresh(self, refresh: str) -> str:
         if not refresh:
-            raise PermanentError("Zalo token refresh failed: no refresh token")
+            raise PermanentError(
+                "Zalo token refresh failed: no refresh token",
+                code=DeliveryErrorCode.TOKEN,
+            )
         form = {
             "app_id": self._app_id,
             "grant_type": "refresh_token",
@@ -268,7 +283,11 @@ class ZaloChannel:
             timeout=self._timeout,
             provider="Zalo token refresh failed",
         )
-        payload = _json_payload(answer, provider="Zalo token refresh failed")
+        payload = _json_payload(
+            answer,
+            provider="Zalo token refresh failed",
+            refused=DeliveryErrorCode.TOKEN,
+        )
         access, new_refresh = payload.get("access_token"), payload.get("refresh_token")
         if not (isinstance(access, str) and access and isinstance(new_refresh, str)):
             detail = (
@@ -277,22 +296,35 @@ class ZaloChannel:
                 or payload.get("error")
                 or "no token in the answer"
             )
-            raise PermanentError(f"Zalo token refresh failed: {str(detail)[:120]}")
+            raise PermanentError(
+                f"Zalo token refresh failed: {str(detail)[:120]}",
+                code=DeliveryErrorCode.TOKEN,
+            )
         self._tokens.save(access, new_refresh or refresh)
         logger.info("Zalo access token refreshed")  # never the token itself
         return access
 
 
-def _json_payload(answer: HttpAnswer, *, provider: str) -> dict[str, Any]:
-    """The JSON object of a 2xx answer; HTTP failures mapped to the error classes."""
+def _json_payload(
+    answer: HttpAnswer, *, provider: str, refused: DeliveryErrorCode
+) -> dict[str, Any]:
+    """The JSON object of a 2xx answer; HTTP failures mapped to the error classes.
+
+    ``refused`` is the code of a 4xx: the message refused, or the OA's tokens refused.
+    """
     if answer.status == 429 or answer.status >= 500:
-        raise TransientError(f"{provider}: HTTP {answer.status}")
+        raise TransientError(
+            f"{provider}: HTTP {answer.status}", code=DeliveryErrorCode.PROVIDER_DOWN
+        )
     if not 200 <= answer.status < 300:
-        raise PermanentError(f"{provider}: HTTP {answer.status}")
+        raise PermanentError(f"{provider}: HTTP {answer.status}", code=refused)
+    unreadable = TransientError(
+        f"{provider}: unreadable answer", code=DeliveryErrorCode.PROVIDER_DOWN
+    )
     try:
         payload = json.loads(answer.body)
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-        raise TransientError(f"{provider}: unreadable answer") from exc
+        raise unreadable from exc
     if not isinstance(payload, dict):
-        raise TransientError(f"{provider}: unreadable answer")
+        raise unreadable
     return payload

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _helper, date_field
+from households.forms._common import _helper, date_field, id_field
 from households.models import Household
 from households.selectors import households_for, villages_for
 
@@ -266,7 +266,7 @@ class ContactFilterForm(forms.Form):
     )
     date_from = date_field(_("From"), required=False)
     date_to = date_field(_("To"), required=False)
-    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    household = id_field(required=False)
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)

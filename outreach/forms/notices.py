@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import DATE_PLACEHOLDER, _friendly_empty_choices, _helper
+from households.forms._common import (
+    DATE_PLACEHOLDER,
+    BoundedIdsMixin,
+    _friendly_empty_choices,
+    _helper,
+)
 from households.selectors import villages_for
 
 from ..models import Audience, Notice, NoticeStatus
@@ -33,7 +38,7 @@ def _default_moment() -> datetime:
     return timezone.localtime() + DEFAULT_DELAY
 
 
-class VillagesField(forms.ModelMultipleChoiceField):
+class VillagesField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj) -> str:

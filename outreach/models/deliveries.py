@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..delivery_errors import DeliveryErrorCode, explain
 from .groups import VillageGroup
 from .notices import Notice
 
@@ -56,7 +57,14 @@ class Delivery(models.Model):
     provider_id = models.CharField(
         _("provider's message id"), max_length=200, blank=True
     )
+    # The provider's own words, for support; officials read ``error_explanation``.
     error = models.CharField(_("error"), max_length=300, blank=True)
+    error_code = models.CharField(
+        _("kind of error"),
+        max_length=20,
+        choices=DeliveryErrorCode.choices,
+        blank=True,  # rows from before the codes read as "unknown"
+    )
     # Relay groups (a personal Zalo group the API cannot reach): the village officer
     # forwards the text and confirms; until then the delivery stays queued and is chased.
     confirmed_by = models.ForeignKey(
@@ -100,3 +108,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} → {self.group}"
+
+    @property
+    def error_explanation(self) -> str:
+        """What went wrong and what to do, translated; "" when nothing did."""
+        if not (self.error or self.error_code):
+            return ""
+        return explain(self.error_code, failed=self.status == DeliveryStatus.FAILED)

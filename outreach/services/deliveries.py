@@ -11,18 +11,22 @@ The status walks queued → wired → sent (or failed), RapidPro style:
    not count as an attempt). The last final delivery of a notice makes it done.
 
 The crash window: a worker killed between the provider's acceptance and step 3 leaves the
-row ``wired``. ``deliveries_sweep`` treats a delivery wired for longer than
-``NOTICE_WIRED_TIMEOUT`` as unknown and sends it again, the one documented case where a
-group may get a notice twice (Zalo has no idempotency key; the SMS gateway gets ``key``).
+row ``wired`` (a database that is down at step 3 is waited for, up to
+``RECORD_RETRY_FOR``: the worker knows the outcome and must not lose it).
+``deliveries_sweep`` treats a delivery wired for longer than
+``NOTICE_WIRED_TIMEOUT`` as unknown and sends it again: a group may get the notice twice
+(Zalo has no idempotency key; the SMS gateway gets ``key``). With a provider that answers
+after the timeout, this is the crash-after-send window of docs/faults.md.
 """
 
 import logging
 import random
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from ..channels import (
@@ -33,6 +37,7 @@ from ..channels import (
     TransientError,
     get_channel,
 )
+from ..delivery_errors import DeliveryErrorCode
 from ..models import (
     FINAL_DELIVERY_STATUSES,
     Delivery,
@@ -46,8 +51,14 @@ from ._common import _set_status
 logger = logging.getLogger("outreach.notices")
 
 QUOTA_DEFAULT_WAIT = timedelta(minutes=15)
-BACKOFF_CAP_MINUTES = 60
+BACKOFF_CAP = 60  # NOTICE_RETRY_BASE units: an hour by default
 JITTER = 0.2
+# Once the provider has answered, the outcome is known: a database that is down for a
+# moment (a restart, a failover) is waited for this long, rather than leaving the row
+# wired for the sweeper to send again (a duplicate in the village group). A 10 s
+# provider call plus this stays inside send_delivery's 50 s soft time limit.
+RECORD_RETRY_FOR = 30.0  # seconds
+RECORD_RETRY_EVERY = 1.0
 
 SENT = "sent"
 FAILED = "failed"
@@ -59,10 +70,11 @@ STALE = "stale"
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes after the n-th attempt, capped at an hour, ±20%."""
-    minutes = min(BACKOFF_CAP_MINUTES, 2 ** max(0, attempts - 1))
+    """1, 2, 4, 8 … minutes (``NOTICE_RETRY_BASE``) after the n-th attempt, capped at an
+    hour, ±20%."""
+    units = min(BACKOFF_CAP, 2 ** max(0, attempts - 1))
     factor = random.uniform(1 - JITTER, 1 + JITTER)  # noqa: S311 (jitter, not a secret)
-    return timedelta(minutes=minutes * factor)
+    return settings.NOTICE_RETRY_BASE * (units * factor)
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -100,26 +112,70 @@ def delivery_send(*, delivery_id: int) -> str:
     try:
         result = get_channel(group.channel).send(message)
     except QuotaExceeded as exc:
-        return _record(delivery, DEFERRED, reason=exc.reason, retry_at=exc.retry_at)
+        return _record(
+            delivery,
+            DEFERRED,
+            reason=exc.reason,
+            code=exc.code,
+            retry_at=exc.retry_at,
+        )
     except PermanentError as exc:
-        return _record(delivery, FAILED, reason=exc.reason)
+        return _record(delivery, FAILED, reason=exc.reason, code=exc.code)
     except TransientError as exc:
-        return _record(delivery, RETRY, reason=exc.reason)
+        return _record(delivery, RETRY, reason=exc.reason, code=exc.code)
     except ImproperlyConfigured as exc:
-        return _record(delivery, FAILED, reason=str(exc))
+        return _record(
+            delivery,
+            FAILED,
+            reason=str(exc),
+            code=DeliveryErrorCode.NOT_CONFIGURED,
+        )
     except Exception as exc:
         # A bug in a backend must not loop forever: retried like a transient failure,
         # so the attempt limit applies.
         logger.exception("Channel %s raised unexpectedly", group.channel)
-        return _record(delivery, RETRY, reason=f"unexpected {type(exc).__name__}")
+        return _record(
+            delivery,
+            RETRY,
+            reason=f"unexpected {type(exc).__name__}",
+            code=DeliveryErrorCode.UNKNOWN,
+        )
     return _record(delivery, SENT, sent=result)
 
 
-def _record(
+def _record(wired: Delivery, outcome: str, **details) -> str:
+    """Write the provider's outcome, waiting out a database that is briefly down."""
+    deadline = time.monotonic() + RECORD_RETRY_FOR
+    while True:
+        try:
+            return _write_outcome(wired, outcome, **details)
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() >= deadline:
+                raise  # left wired: the sweeper sends it again (docs/decisions.md)
+            logger.warning(
+                "Delivery %s: cannot record %s yet, database unavailable (%s)",
+                wired.pk,
+                outcome,
+                str(exc).strip()[:200],
+            )
+            _drop_broken_connection()
+            time.sleep(RECORD_RETRY_EVERY)
+
+
+def _drop_broken_connection() -> None:
+    """Close this thread's connection if the failure broke it, so the next try opens a
+    new one (what Django does between requests and Celery between tasks)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+def _write_outcome(
     wired: Delivery,
     outcome: str,
     *,
     reason: str = "",
+    code: str = "",
     retry_at: datetime | None = None,
     sent: Sent | None = None,
 ) -> str:
@@ -143,9 +199,10 @@ def _record(
             # The sweeper re-queued it meanwhile; another send owns the row now.
             logger.warning("Delivery %s changed during the send: %s", wired.pk, outcome)
             return STALE
-        fields = ["status", "error", "next_attempt_at"]
+        fields = ["status", "error", "error_code", "next_attempt_at"]
         reason = reason[:300]
         delivery.error = reason
+        delivery.error_code = code if reason else ""
         delivery.next_attempt_at = None
         if outcome == SENT:
             delivery.status = DeliveryStatus.SENT

@@ -7,7 +7,7 @@ then, the rows are still there and ``deliveries_sweep`` sends them when it is ba
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -15,15 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..delivery_errors import DeliveryErrorCode
 from ..models import Delivery, DeliveryStatus, GroupChannel, Notice, NoticeStatus
 from ._common import _send_after_commit, _set_status, _skip_locked, notice_text
 from .notices import notice_target_groups
 
 logger = logging.getLogger("outreach.notices")
 
-# A queued delivery without a next attempt was sent to the broker when it was created;
-# still queued after this long, its message was lost.
-LOST_AFTER = timedelta(minutes=2)
 DISPATCH_BATCH = 100
 SWEEP_BATCH = 500
 
@@ -100,10 +98,12 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
       provider call, so the outcome is unknown. It goes back to the queue (the attempt
       counts) and is sent again: the one case where a group may get a notice twice.
     - ``queued`` and due (a retry or a quota deferral), or queued without a next attempt
-      for longer than ``LOST_AFTER`` (the broker lost its message).
+      for longer than ``NOTICE_LOST_AFTER`` (it was sent to the broker when it was
+      created, and the broker lost the message: a Redis restart).
     Relay deliveries wait for a human and are left alone.
     """
     now = now or timezone.now()
+    lost_after = settings.NOTICE_LOST_AFTER
     not_relay = ~Q(group__channel=GroupChannel.RELAY)
     with transaction.atomic():
         stale = list(
@@ -120,13 +120,14 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
                 status=DeliveryStatus.QUEUED,
                 next_attempt_at=now,
                 error="worker lost during the send; outcome unknown, sending again",
+                error_code=DeliveryErrorCode.INTERRUPTED,
             )
             logger.warning("Re-queued %s deliveries left wired", len(stale))
         due = list(
             Delivery.objects.filter(not_relay, status=DeliveryStatus.QUEUED)
             .filter(
                 Q(next_attempt_at__lte=now)
-                | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+                | Q(next_attempt_at__isnull=True, created_at__lte=now - lost_after)
             )
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:SWEEP_BATCH]

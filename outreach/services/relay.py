@@ -39,6 +39,7 @@ from eakutur.accounts.models import Role
 from eakutur.audit.services import audited_update
 from households.selectors import villages_for
 
+from ..delivery_errors import DeliveryErrorCode
 from ..models import Delivery, DeliveryStatus, GroupChannel, Notice, NoticeStatus
 from ._common import _skip_locked
 from .deliveries import _finish_notice_if_complete
@@ -165,6 +166,7 @@ def relay_confirm(*, actor, delivery: Delivery) -> Delivery:
                 "confirmed_by": actor,
                 "next_attempt_at": None,
                 "error": "",
+                "error_code": "",
             },
             actor=actor,
             parent=notice,
@@ -272,7 +274,8 @@ def _give_up(delivery_id: int, *, now: datetime) -> bool:
         delivery.status = DeliveryStatus.FAILED
         delivery.failed_at = now
         delivery.error = GIVE_UP_REASON
-        delivery.save(update_fields=["status", "failed_at", "error"])
+        delivery.error_code = DeliveryErrorCode.NOT_FORWARDED
+        delivery.save(update_fields=["status", "failed_at", "error", "error_code"])
         _finish_notice_if_complete(notice)
     logger.info("Relay delivery %s given up: %s", delivery_id, GIVE_UP_REASON)
     return True

@@ -247,7 +247,9 @@ class ApplicationCreateView(ApplicationsTabMixin, FormView):
 
     def render_search(self):
         form = ApplicationHouseholdSearchForm(self.request.GET or None)
-        q = form["q"].value() or ""
+        # The cleaned value, never the raw one: a NUL character (which PostgreSQL
+        # refuses in a query) is the form's error, not a 500.
+        q = form.cleaned_data["q"] if form.is_valid() else ""
         found = selectors.households_to_apply_for(self.request.user, q)
         return self.render_to_response(
             self.get_context_data(

@@ -124,4 +124,9 @@ def test_notice_pages_fit_a_phone(phone_page, live_server, villages):
         )
         assert not hidden, f"a table on {what} scrolls sideways by {hidden}px"
     page.goto(f"{base}/notices/{notice.pk}/")
+    # The official reads what to do; the provider's words open under "Technical details".
+    expect(page.locator(".delivery-error").first).to_contain_text("quản trị viên")
+    page.locator(".delivery-error summary").first.click()
     expect(page.get_by_text("Zalo -230").first).to_be_visible()
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"the open technical details are {width}px wide"

@@ -137,8 +137,12 @@ def test_official_registers_reviews_and_finds_a_household(
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text(HEAD_NAME)
     facts = page.locator("section[aria-labelledby=facts-h]")
-    expect(facts).to_contain_text(NATIONAL_ID)
+    # The ID is masked until asked for (an audited read), then shown in full.
+    expect(facts).to_contain_text("•" * 9 + NATIONAL_ID[-3:])
+    expect(facts).not_to_contain_text(NATIONAL_ID)
     expect(facts).to_contain_text("0912345678")
+    facts.get_by_role("button", name=vi("Show ID numbers")).click()
+    expect(facts).to_contain_text(NATIONAL_ID)
     members = page.locator("section[aria-labelledby=members-h]")
     expect(members.get_by_role("row")).to_have_count(2)  # header + the head
     expect(members).to_contain_text(vi("female"))

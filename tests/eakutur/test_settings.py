@@ -31,6 +31,7 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
     "CELERY_RESULT_BACKEND",
+    "CONTENT_SECURITY_POLICY",
     # Not a setting, but check --deploy refuses it; tests/e2e/conftest.py sets it for
     # the test process.
     "DJANGO_ALLOW_ASYNC_UNSAFE",

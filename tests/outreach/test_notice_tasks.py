@@ -161,8 +161,10 @@ def test_a_worker_killed_during_the_send_is_recovered_by_the_sweeper(
     assert sent_tasks == [delivery.pk]
     delivery = reload(delivery)
     assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.error_code == "interrupted"
     with time_machine.travel(later, tick=False):
         assert send(delivery.pk) == "sent"
+    assert reload(delivery).error_code == ""
     assert reload(delivery).attempts == 2
     assert channel.calls_for(delivery) == 2  # the documented possible duplicate
     assert reload(notice).status == NoticeStatus.DONE

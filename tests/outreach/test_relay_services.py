@@ -341,6 +341,7 @@ def test_given_up_after_48_hours_counted_as_not_delivered(
     relay = reload(relay)
     assert relay.status == DeliveryStatus.FAILED
     assert relay.error == GIVE_UP_REASON == "not forwarded by the village officer"
+    assert relay.error_code == "not_forwarded"
     assert relay.failed_at == NOW + timedelta(hours=48)
     assert delivery_counts(notice)[DeliveryStatus.SENT] == 0
     assert delivery_counts(notice)[DeliveryStatus.FAILED] == 1

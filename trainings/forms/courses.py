@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from households.forms._common import _friendly_empty_choices, _helper
+from households.forms._common import BoundedIdsMixin, _friendly_empty_choices, _helper
 from households.selectors import villages_for
 from loans.models import Purpose
 
@@ -27,7 +27,7 @@ def _label(name: str) -> str:
     return capfirst(Course._meta.get_field(name).verbose_name)
 
 
-class VillageCheckboxes(forms.ModelMultipleChoiceField):
+class VillageCheckboxes(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     # The template draws each box (in two groups), so the box carries Bootstrap's class.
     widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 

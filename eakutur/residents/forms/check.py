@@ -15,7 +15,6 @@ from households.models import Village
 from households.selectors import indicators_for_year
 
 from ..answers import CheckAnswers, ListStatus, Need
-from ..places import public_villages
 
 MAX_PEOPLE = 30
 # A whole household earning more than this a month is a typing slip (an extra zero).
@@ -203,10 +202,10 @@ class VillageForm(StepForm):
         },
     )
 
-    def __init__(self, *args, remembered=None, **kwargs):
+    def __init__(self, *args, villages, remembered=None, **kwargs):
         self.remembered = remembered
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = public_villages()
+        self.fields["village"].queryset = villages
 
     def initial_from(self, answers):
         village = answers.village or (self.remembered.pk if self.remembered else None)

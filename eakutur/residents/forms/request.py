@@ -8,17 +8,15 @@ consent to be called. A proven household fixes the village to its own. A hidden
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Household, Village
+from households.models import Commune, Household, Village
 from households.text import clean_name, normalise_phone
 from outreach.models import ContactTopicChoice
 from trainings.models import Course, Session, SessionStatus
 from trainings.selectors import courses_meant_for
-
-from ..places import public_commune, public_villages
 
 NOTE_MAX = 300
 NAME_MAX = 100
@@ -36,12 +34,13 @@ TOPIC_CHOICES = [
 ]
 
 
-def upcoming_sessions(village: Village | None, *, also: str | int | None = None):
-    """Scheduled sessions still to come that are meant for ``village``: held in it, or
-    of a course for it or for the whole commune (every session of the commune when no
-    village is chosen). ``also`` adds one session by pk if it is still to come, so a
-    link from the calendar keeps its session whatever the village."""
-    commune = village.commune if village is not None else public_commune()
+def upcoming_sessions(
+    commune: Commune, village: Village | None, *, also: str | int | None = None
+):
+    """``commune``'s scheduled sessions still to come that are meant for ``village``:
+    held in it, or of a course for it or for the whole commune (every session of the
+    commune when no village is chosen). ``also`` adds one session by pk if it is still
+    to come, so a link from the calendar keeps its session whatever the village."""
     qs = Session.objects.filter(
         course__commune=commune,
         status=SessionStatus.SCHEDULED,
@@ -166,28 +165,35 @@ class RequestForm(forms.Form):
     def __init__(
         self,
         *args,
+        commune: Commune,
+        villages: QuerySet[Village],
         village: Village | None = None,
         household: Household | None = None,
         session_pk=None,
         **kwargs,
     ):
+        """``villages``: the commune's, to choose from; ``village``: the one chosen
+        before; a proven ``household`` fixes the village to its own."""
         super().__init__(*args, **kwargs)
         self.household = household
+        self.villages = villages
         if household is not None:
             del self.fields["village"]  # the household's own village
             village = household.village
         else:
-            self.fields["village"].queryset = public_villages()
+            self.fields["village"].queryset = villages
             village = self.posted_village() or village
         if self.is_bound:
             session_pk = self.data.get("session") or session_pk
-        self.fields["session"].queryset = upcoming_sessions(village, also=session_pk)
+        self.fields["session"].queryset = upcoming_sessions(
+            commune, village, also=session_pk
+        )
 
     def posted_village(self) -> Village | None:
         if not self.is_bound:
             return None
         pk = _pk(self.data.get("village"))
-        return public_villages().filter(pk=pk).first() if pk else None
+        return self.villages.filter(pk=pk).first() if pk else None
 
     @property
     def is_robot(self) -> bool:

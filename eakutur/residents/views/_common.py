@@ -1,15 +1,22 @@
-"""What every resident page shares: the commune it serves, the village the resident
-chose (remembered in a cookie, not personal), and the address rate limits key on."""
+"""What every resident page shares: the commune it serves (from the host name), the
+village the resident chose (remembered in a cookie, not personal), and the address rate
+limits key on."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import cached_property
 
-from households.models import Village
+from eakutur.clientip import client_address
+from households.models import Commune, Village
 
-from ..places import public_commune, public_villages, village_from
+from ..places import (
+    public_commune,
+    public_commune_or_404,
+    public_villages,
+    village_from,
+)
 
 __all__ = [
+    "CommunePageMixin",
     "VillageMixin",
     "client_address",
     "public_commune",
@@ -25,8 +32,8 @@ VILLAGE_COOKIE_AGE = 365 * 24 * 3600
 
 def remembered_village(request: HttpRequest) -> Village | None:
     """``?village=`` if given and valid, else the village the resident chose before."""
-    chosen = village_from(request.GET.get("village"))
-    return chosen or village_from(request.COOKIES.get(VILLAGE_COOKIE))
+    chosen = village_from(request, request.GET.get("village"))
+    return chosen or village_from(request, request.COOKIES.get(VILLAGE_COOKIE))
 
 
 def remember_village(response: HttpResponse, village: Village | None) -> HttpResponse:
@@ -42,27 +49,35 @@ def remember_village(response: HttpResponse, village: Village | None) -> HttpRes
     return response
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address rate limits key on. REMOTE_ADDR only: a header such as
-    X-Forwarded-For is the client's to forge. Behind a reverse proxy, the proxy must
-    set REMOTE_ADDR (see the deployment notes)."""
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 (no address)
+class CommunePageMixin:
+    """Every resident page: ``self.commune`` is the commune the host serves. A host that
+    serves none (several communes, and it is none of theirs) gets a 404 before
+    anything is read or written (in ``setup``, before any view's own ``dispatch``)."""
+
+    request: HttpRequest
+    commune: Commune
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.commune = public_commune_or_404(request)
 
 
-class VillageMixin:
+class VillageMixin(CommunePageMixin):
     """Views that show one village's things: ``self.village`` is the remembered one,
     and the response remembers it again (``?village=`` changes it)."""
 
-    request: HttpRequest
+    village: Village | None
 
-    @cached_property
-    def village(self) -> Village | None:
-        return remembered_village(self.request)
+    def setup(self, request, *args, **kwargs):
+        # The village before the commune: a village found brings its commune along,
+        # so the commune costs no query of its own.
+        self.village = remembered_village(request)
+        super().setup(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["village"] = self.village
-        context["villages"] = public_villages()
+        context["villages"] = public_villages(self.request)
         return context
 
     def render_to_response(self, context, **response_kwargs):

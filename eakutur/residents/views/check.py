@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from households.models import PovertyStatus
@@ -20,7 +22,13 @@ from ..answers import STEPS, CheckAnswers, ListStatus, facts_from_answers
 from ..forms.check import NEED_CHOICES, STATUS_CHOICES, STEP_FORMS, VillageForm
 from ..programs import grouped, program_cards
 from ..selectors import village_helpers
-from ._common import remember_village, remembered_village, village_from
+from ._common import (
+    CommunePageMixin,
+    public_villages,
+    remember_village,
+    remembered_village,
+    village_from,
+)
 
 
 def _step_url(step: str) -> str:
@@ -37,7 +45,7 @@ def _where_to_go(answers: CheckAnswers) -> str:
     return _step_url(step) if step else reverse("residents:check_result")
 
 
-class CheckStartView(TemplateView):
+class CheckStartView(CommunePageMixin, TemplateView):
     template_name = "residents/check_start.html"
 
     def get_context_data(self, **kwargs):
@@ -55,7 +63,9 @@ class CheckStartView(TemplateView):
         return redirect(_step_url(STEPS[0]))
 
 
-class CheckStepView(TemplateView):
+# The answers (status, income, ethnicity) are the household's: never kept in a cache.
+@method_decorator(never_cache, name="dispatch")
+class CheckStepView(CommunePageMixin, TemplateView):
     template_name = "residents/check_step.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -77,6 +87,7 @@ class CheckStepView(TemplateView):
         kwargs = {"answers": self.answers, "year": _year()}
         if self.step == "village":
             kwargs["remembered"] = remembered_village(self.request)
+            kwargs["villages"] = public_villages(self.request)
         return STEP_FORMS[self.step](data, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -113,12 +124,13 @@ class CheckStepView(TemplateView):
         return context
 
 
-class CheckResultView(TemplateView):
+@method_decorator(never_cache, name="dispatch")
+class CheckResultView(CommunePageMixin, TemplateView):
     template_name = "residents/check_result.html"
 
     def get(self, request, *args, **kwargs):
         self.answers = CheckAnswers.from_session(request.session)
-        self.village = village_from(self.answers.village)
+        self.village = village_from(request, self.answers.village)
         if self.village is None and self.answers.village is not None:
             self.answers.village = None  # a village the commune has since removed
             self.answers.save(request.session)

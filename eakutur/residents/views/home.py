@@ -10,7 +10,6 @@ from households.models import VillageKind
 
 from ..public import (
     UPCOMING_SHOWN,
-    commune_of,
     public_notices,
     public_sessions,
     with_request_state,
@@ -27,12 +26,11 @@ class HomeView(VillageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        commune = commune_of(self.village)
         context["sessions"] = with_request_state(
-            public_sessions(commune, self.village)[:UPCOMING_SHOWN]
+            public_sessions(self.commune, self.village)[:UPCOMING_SHOWN]
         )
         context["notices"] = list(
-            public_notices(commune, self.village)[:UPCOMING_SHOWN]
+            public_notices(self.commune, self.village)[:UPCOMING_SHOWN]
         )
         context["helpers"] = village_helpers(self.village)
         return context
@@ -53,7 +51,7 @@ class ChooseVillageView(VillageMixin, TemplateView):
         return self._choose(request.POST.get("village"), request.POST.get("next"))
 
     def _choose(self, value, next_url):
-        chosen = village_from(value)
+        chosen = village_from(self.request, value)
         if chosen is None:
             context = self.get_context_data(
                 error=_("Choose your village from the list.")
@@ -79,7 +77,7 @@ class ChooseVillageView(VillageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        villages = list(public_villages())
+        villages = list(public_villages(self.request))
         context["groups"] = [
             (label, [v for v in villages if v.kind == kind])
             for kind, label in (

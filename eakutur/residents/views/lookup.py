@@ -30,13 +30,13 @@ from ..session import (
     looked_up_household,
     remember_household,
 )
-from ._common import client_address, remembered_village
+from ._common import CommunePageMixin, client_address, remembered_village
 
 SHOWN_OUTCOMES = (Outcome.QUALIFIES, Outcome.MAY_QUALIFY)
 
 
 @method_decorator(never_cache, name="dispatch")
-class LookupView(View):
+class LookupView(CommunePageMixin, View):
     template_name = "residents/lookup.html"
 
     def get(self, request):
@@ -47,6 +47,7 @@ class LookupView(View):
         if not form.is_valid():
             return self.show(form)
         result = look_up(
+            commune=self.commune,
             address=client_address(request),
             code=form.cleaned_data["code"],
             digits=form.cleaned_data["digits"],
@@ -65,9 +66,13 @@ class LookupView(View):
             "form": form,
             "no_match": no_match,
             "minutes": LOOKUP_MINUTES,
-            "has_household": looked_up_household(self.request.session) is not None,
+            "has_household": self._has_household(),
         }
         return render(self.request, self.template_name, context)
+
+    def _has_household(self) -> bool:
+        session = self.request.session
+        return looked_up_household(session, commune=self.commune) is not None
 
 
 def throttled(request):
@@ -77,12 +82,12 @@ def throttled(request):
 
 
 @method_decorator(never_cache, name="dispatch")
-class MyHouseholdView(TemplateView):
+class MyHouseholdView(CommunePageMixin, TemplateView):
     template_name = "residents/my_household.html"
 
     def dispatch(self, request, *args, **kwargs):
         had_one = LOOKUP_SESSION_KEY in request.session
-        self.household = looked_up_household(request.session)
+        self.household = looked_up_household(request.session, commune=self.commune)
         if self.household is None:
             if had_one:
                 messages.info(
@@ -111,7 +116,7 @@ class MyHouseholdView(TemplateView):
         return context
 
 
-class LeaveView(View):
+class LeaveView(CommunePageMixin, View):
     """ "Xong, thoát": the phone forgets the household at once."""
 
     def get(self, request):

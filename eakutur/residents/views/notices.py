@@ -2,8 +2,8 @@
 
 from django.views.generic import DetailView, ListView
 
-from ..public import commune_of, public_notices
-from ._common import VillageMixin, public_commune
+from ..public import public_notices
+from ._common import CommunePageMixin, VillageMixin
 
 NOTICES_PER_PAGE = 20
 
@@ -19,7 +19,7 @@ class NoticeListView(VillageMixin, ListView):
 
     def get_queryset(self):
         village = None if self.show_all else self.village
-        return public_notices(commune_of(self.village), village)
+        return public_notices(self.commune, village)
 
     def paginate_queryset(self, queryset, page_size):
         """A page number out of range or not a number shows the nearest page, not a
@@ -34,7 +34,7 @@ class NoticeListView(VillageMixin, ListView):
         return context
 
 
-class NoticeDetailView(DetailView):
+class NoticeDetailView(CommunePageMixin, DetailView):
     """One notice, whatever village it went to (it was public once sent). A draft, a
     cancelled notice or an automatic reminder is absent: 404."""
 
@@ -42,4 +42,4 @@ class NoticeDetailView(DetailView):
     context_object_name = "notice"
 
     def get_queryset(self):
-        return public_notices(public_commune())
+        return public_notices(self.commune)

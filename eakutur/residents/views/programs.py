@@ -5,17 +5,16 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from ..public import (
-    commune_of,
     programs_by_kind,
     public_program,
     public_programs,
     sessions_for_program,
 )
 from ..selectors import village_helpers
-from ._common import VillageMixin
+from ._common import CommunePageMixin, VillageMixin
 
 
-class ProgramListView(TemplateView):
+class ProgramListView(CommunePageMixin, TemplateView):
     template_name = "residents/program_list.html"
 
     def get_context_data(self, **kwargs):
@@ -34,8 +33,6 @@ class ProgramDetailView(VillageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["program"] = program
         context["guide"] = program.guide
-        context["sessions"] = sessions_for_program(
-            program, commune_of(self.village), self.village
-        )
+        context["sessions"] = sessions_for_program(program, self.commune, self.village)
         context["helpers"] = village_helpers(self.village)
         return context

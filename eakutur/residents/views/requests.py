@@ -25,8 +25,10 @@ from ..selectors import village_helpers
 from ..session import looked_up_household
 from ..throttle import request_allowed
 from ._common import (
+    CommunePageMixin,
     VillageMixin,
     client_address,
+    public_villages,
     remember_village,
     remembered_village,
 )
@@ -35,14 +37,14 @@ TOO_MANY = 429
 
 
 @method_decorator(never_cache, name="dispatch")  # it may show a proven household
-class RequestView(TemplateView):
+class RequestView(CommunePageMixin, TemplateView):
     """GET: the form (``?topic=loans`` and ``?session=<pk>`` preselect, the remembered
     village is chosen). POST: send it, then go to the thanks page."""
 
     template_name = "residents/request.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.household = looked_up_household(request.session)
+        self.household = looked_up_household(request.session, commune=self.commune)
         return super().dispatch(request, *args, **kwargs)
 
     def _village(self):
@@ -66,6 +68,8 @@ class RequestView(TemplateView):
             data,
             initial=self._initial(),
             village=self._village(),
+            villages=public_villages(self.request),
+            commune=self.commune,
             household=self.household,
             session_pk=session_pk,
         )

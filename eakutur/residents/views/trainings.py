@@ -4,7 +4,7 @@
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from ..public import CALENDAR_DAYS, by_day, commune_of, public_sessions
+from ..public import CALENDAR_DAYS, by_day, public_sessions
 from ._common import VillageMixin
 
 
@@ -14,9 +14,7 @@ class CalendarView(VillageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         show_all = self.village is None or self.request.GET.get("all") == "1"
-        sessions = public_sessions(
-            commune_of(self.village), None if show_all else self.village
-        )
+        sessions = public_sessions(self.commune, None if show_all else self.village)
         context["days"] = by_day(sessions)
         context["show_all"] = show_all
         context["today"] = timezone.localdate()
