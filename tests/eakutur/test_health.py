@@ -239,3 +239,22 @@ def test_command_fails_when_down(database_down):
     assert exited.value.code == 1
     assert json.loads(out.getvalue())["status"] == "down"
     assert SECRET not in out.getvalue()
+
+
+def test_beat_starting_sends_a_heartbeat_at_once(client):
+    """Beat's interval tasks first fire one interval after it starts; without the
+    heartbeat sent at start, a restarted beat read "degraded" for a minute."""
+    from celery.signals import beat_init
+
+    from eakutur.celery import app
+
+    cache.delete(BEAT_HEARTBEAT_KEY)
+    assert get(client)[1]["status"] == "degraded"
+    app.conf.task_always_eager = True
+    try:
+        beat_init.send(sender=None)
+    finally:
+        app.conf.task_always_eager = False
+    body = get(client)[1]
+    assert body["status"] == "ok"
+    assert body["checks"]["beat"]["age_seconds"] < 5
