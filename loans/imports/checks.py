@@ -25,7 +25,6 @@ from households.text import fold
 
 from ..models import Loan, LoanProgram
 from ..selectors import savings_groups_for
-from ..services.loans import loan_check_terms
 from .columns import AMOUNT, CODE, COLUMNS, CONTRACT, GROUP, PROGRAM, TERM, _Layout
 from .rows import _add_error
 
@@ -185,9 +184,7 @@ def _check_new(row: dict, household, program, groups, title) -> None:
         _add_error(row, title(PROGRAM.key), problem % {"code": program.code})
     elif program is not None and (row["amount"] or row["term_months"]):
         try:
-            loan_check_terms(
-                program=program, amount=row["amount"], term_months=row["term_months"]
-            )
+            program.check_terms(amount=row["amount"], term_months=row["term_months"])
         except ValidationError as exc:
             columns = {"amount": AMOUNT.key, "term_months": TERM.key}
             for field, errors in exc.message_dict.items():

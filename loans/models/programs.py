@@ -6,11 +6,14 @@ editable by an admin, retired rather than deleted: loans point at a program with
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from households.poverty import format_vnd
 from households.text import english_active
 
 # Overdue principal pays 130% of the loan's normal rate (ea_ktur.md: the VBSP's overdue
@@ -138,3 +141,19 @@ class LoanProgram(models.Model):
         if self.cap_is_per_month:
             return self.max_amount * max(term_months or 0, 0)
         return self.max_amount
+
+    def check_terms(self, *, amount: int | None, term_months: int | None) -> None:
+        """Refuse an amount above the cap or a term above the longest, with the figures
+        in the message (the loan services and the disbursement import both ask)."""
+        errors = {}
+        if term_months and self.max_term_months and term_months > self.max_term_months:
+            errors["term_months"] = gettext(
+                "%(program)s lends for at most %(max)s months."
+            ) % {"program": self, "max": self.max_term_months}
+        cap = self.cap_for(term_months)
+        if amount is not None and cap is not None and amount > cap:
+            errors["amount"] = gettext(
+                "%(amount)s is above the maximum of %(cap)s for %(program)s."
+            ) % {"amount": format_vnd(amount), "cap": format_vnd(cap), "program": self}
+        if errors:
+            raise ValidationError(errors)

@@ -20,7 +20,6 @@ from .loans import (
     LOAN_FIELDS,
     loan_apply,
     loan_approve,
-    loan_check_terms,
     loan_disburse,
     loan_reject,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "loan_amounts_due",
     "loan_apply",
     "loan_approve",
-    "loan_check_terms",
     "loan_disburse",
     "loan_reject",
     "repayment_record",

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from eakutur.audit.services import audit_created, audited_update
 from households.models import Household
-from households.poverty import format_vnd
 from households.services import _ensure_active, _ensure_village_allowed
 
 from ..eligibility import Outcome
@@ -34,29 +33,6 @@ LOAN_FIELDS = (
     "override_reason",
     "notes",
 )
-
-
-def loan_check_terms(
-    *, program: LoanProgram, amount: int | None, term_months: int | None
-) -> None:
-    """The program's cap and longest term, with the figures in the message."""
-    errors = {}
-    if (
-        term_months
-        and program.max_term_months
-        and term_months > program.max_term_months
-    ):
-        errors["term_months"] = _("%(program)s lends for at most %(max)s months.") % {
-            "program": program,
-            "max": program.max_term_months,
-        }
-    cap = program.cap_for(term_months)
-    if amount is not None and cap is not None and amount > cap:
-        errors["amount"] = _(
-            "%(amount)s is above the maximum of %(cap)s for %(program)s."
-        ) % {"amount": format_vnd(amount), "cap": format_vnd(cap), "program": program}
-    if errors:
-        raise ValidationError(errors)
 
 
 def _ensure_group_fits(household: Household, group: SavingsGroup) -> None:
@@ -118,7 +94,7 @@ def loan_apply(
         )
     _ensure_group_fits(household, savings_group)
     _ensure_plausible_date(applied_on, "applied_on")
-    loan_check_terms(program=program, amount=amount, term_months=term_months)
+    program.check_terms(amount=amount, term_months=term_months)
     with translation.override("vi"):  # the stored verdict is part of the record
         [(_program, judgement)] = eligibility_for_household(
             household, programs=[program], year=applied_on.year
@@ -187,7 +163,7 @@ def loan_approve(*, actor, loan: Loan, approved_on: date) -> Loan:
             {"approved_on": _("A loan cannot be approved before it was applied for.")}
         )
     program = loan.program
-    loan_check_terms(program=program, amount=loan.amount, term_months=loan.term_months)
+    program.check_terms(amount=loan.amount, term_months=loan.term_months)
     return _status_change(
         loan,
         {

@@ -170,7 +170,6 @@ def test_the_list_covers_every_service():
         if name.startswith(("loan_", "repayment_", "savings_group_"))
     } - {
         "loan_amounts_due",
-        "loan_check_terms",
         "loan_action_refusal",
         "repayment_reversal_refusal",
     }

@@ -92,9 +92,6 @@ def build_place(
     village: Village, official: User, *, tag: str, hostile: bool = False
 ) -> Place:
     """Every object of a place; ``hostile`` puts HOSTILE into every free-text field."""
-    # Imported here, loans.services first: loans.imports → checks → loans.services →
-    # disbursements → loans.imports is a cycle that only works entered from the services.
-    import loans.services  # noqa: F401
     from households.imports.registry import _summary as review_summary
     from loans.imports import _summary as disbursement_summary
 
