@@ -1,14 +1,14 @@
 """The Django admin of the resident portal.
 
 ``PublicAttempt`` is a log (and the rate limiter's memory): looked at, never added,
-changed or deleted. A commune admin sees the attempts of their commune's households
-and the ones that named no household (an unknown code names none). ``ProgramGuide``
-is the practical text residents read: readable by staff, edited by commune admins,
-hidden (unpublished) rather than deleted.
+changed or deleted. A commune admin sees the attempts made on their commune's public
+pages (``commune``, from the host name), also those that named no household (an unknown
+code names none); a superuser sees every commune's, with a column saying which.
+``ProgramGuide`` is the practical text residents read: readable by staff, edited by
+commune admins, hidden (unpublished) rather than deleted.
 """
 
 from django.contrib import admin
-from django.db.models import Q
 
 from eakutur.admin_mixins import ReadOnlyAdmin
 from households.admin import ReferenceDataAdmin, edits_shared_data
@@ -30,7 +30,7 @@ class PublicAttemptAdmin(ReadOnlyAdmin):
     list_filter = ("action", "outcome", "created_at")
     search_fields = ("address", "household_code")
     date_hierarchy = "created_at"
-    list_select_related = ("household", "village")
+    list_select_related = ("household", "village", "commune")
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.can_manage_users
@@ -38,16 +38,16 @@ class PublicAttemptAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
 
+    def get_list_display(self, request):
+        if request.user.is_superuser:  # the only one who sees several communes'
+            return (*self.list_display, "commune")
+        return self.list_display
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        commune = request.user.commune_id
-        return qs.filter(
-            Q(household__commune_id=commune)
-            | Q(village__commune_id=commune)
-            | Q(household__isnull=True, village__isnull=True)
-        )
+        return qs.filter(commune_id=request.user.commune_id)
 
 
 @admin.register(ProgramGuide)

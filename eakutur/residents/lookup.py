@@ -43,11 +43,11 @@ def look_up(*, commune: Commune, address: str, code: str, digits: str) -> Lookup
     ``address`` and log the attempt."""
     code = normalise_code(code)
     if not lookup_allowed(address=address, code=code):
-        _log(AttemptOutcome.THROTTLED, address=address, code=code)
+        _log(AttemptOutcome.THROTTLED, commune=commune, address=address, code=code)
         return LookupResult(AttemptOutcome.THROTTLED)
     household = matching_household(commune, code, digits)
     outcome = AttemptOutcome.FOUND if household else AttemptOutcome.NO_MATCH
-    _log(outcome, address=address, code=code, household=household)
+    _log(outcome, commune=commune, address=address, code=code, household=household)
     return LookupResult(outcome, household)
 
 
@@ -92,6 +92,7 @@ def _last_four(value: str | None) -> bytes:
 def _log(
     outcome: AttemptOutcome,
     *,
+    commune: Commune,
     address: str,
     code: str,
     household: Household | None = None,
@@ -103,6 +104,7 @@ def _log(
         household_code=code,
         household=household,
         village=household.village if household else None,
+        commune=commune,
     )
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Household, Village
+from households.models import Commune, Household, Village
 from households.text import english_active
 
 
@@ -126,7 +126,14 @@ class AttemptOutcome(models.TextChoices):
 
 
 class PublicAttempt(models.Model):
-    """One lookup or request from the public pages. Never stores the digits typed."""
+    """One lookup or request from the public pages. Never stores the digits typed.
+
+    ``commune`` is the commune whose public pages took the attempt (from the host name),
+    so an attempt that named no household or village still belongs to one commune's
+    admins. Empty only for rows logged before it was kept on a deployment with several
+    communes (migration 0003 fills in the rest). The rate limits ignore it: an address
+    is limited across every commune, so switching host names gives no fresh attempts.
+    """
 
     action = models.CharField(_("action"), max_length=10, choices=AttemptAction.choices)
     outcome = models.CharField(
@@ -147,6 +154,16 @@ class PublicAttempt(models.Model):
     village = models.ForeignKey(
         Village,
         verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # PROTECT, like the household and the village: a commune with a log is not deleted
+    # (the log is pruned after its retention period, see prune.py).
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -11,7 +11,9 @@ Limits (settings, per window of ``RESIDENTS_LIMIT_WINDOW`` seconds, default one 
   right guesses is also bounded;
 - requests per address (``RESIDENTS_REQUESTS_PER_ADDRESS``).
 A refused attempt is logged too (outcome "throttled"), and counts: hammering keeps the
-door shut.
+door shut. No count looks at the attempt's commune: an address (or a code) has one
+budget across every commune of the deployment, so switching host names gives no fresh
+attempts.
 """
 
 from datetime import timedelta

@@ -1,5 +1,9 @@
 """Review list import screens: uploading a filled-in review list, downloading the blank
 template, and the preview where the uploader applies or discards the batch.
+
+The preview lists a poverty status beside each household code; it stays open at its URL
+after the reviews are saved, when those are the registry's statuses. Each view of it that
+shows one is a read audit entry (also each refresh while saving: each is shown again).
 """
 
 from django.conf import settings
@@ -12,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+
+from eakutur.audit.models import SensitiveField
+from eakutur.audit.services import audit_read
 
 from .. import selectors
 from ..forms import ReviewImportForm
@@ -67,6 +74,15 @@ class ReviewImportPreviewView(StaffMixin, TemplateView):
         ctx["batch"] = batch
         ctx["errors"] = batch.summary.get("errors", [])
         ctx["rows"] = batch.rows[:500]
+        with_status = sum(1 for row in ctx["rows"] if row.get("final_status"))
+        if with_status:
+            audit_read(
+                actor=self.request.user,
+                instance=batch,
+                fields=[SensitiveField.POVERTY_STATUS],
+                details={"rows": with_status},
+                note=self.request.path,
+            )
         ctx["more_rows"] = max(0, len(batch.rows) - 500)
         ctx["result"] = batch.summary.get("result")
         ctx["apply_errors"] = batch.summary.get("apply_errors", [])

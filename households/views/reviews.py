@@ -1,5 +1,10 @@
 """Poverty review screens: recording a household's yearly review and correcting a recorded
 one, both in two steps on one page (propose, then save).
+
+The correction form opens filled with the stored review (income, deprivations, any chosen
+status), which gives the household's status: its GET is a read audit entry. The form for
+a new review shows nothing stored, and a proposal shows what the official typed: neither
+is a read.
 """
 
 from django.contrib import messages
@@ -9,6 +14,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
+
+from eakutur.audit.models import SensitiveField
+from eakutur.audit.services import audit_read
 
 from .. import selectors, services
 from ..forms import ReviewCorrectionForm, ReviewForm
@@ -88,6 +96,16 @@ class ReviewUpdateView(_ProposeThenSaveView):
 
     def review_year(self, form) -> int:
         return self.review.year
+
+    def get(self, request, *args, **kwargs):
+        audit_read(
+            actor=request.user,
+            instance=self.review,
+            parent=self.household,
+            fields=[SensitiveField.POVERTY_STATUS],
+            note=request.path,
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         review = self.review

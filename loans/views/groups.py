@@ -2,7 +2,8 @@
 and loans, adding and removing a member household) and the program catalogue.
 
 Every group URL loads the group through ``savings_group_get_for``: another village's group
-is a 404 for a village officer, whatever the action.
+is a 404 for a village officer, whatever the action. The group page shows each member
+household's poverty status: one read audit entry per view (``audit_read``).
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from eakutur.audit.models import SensitiveField
+from eakutur.audit.services import audit_read
 from households.forms import ReasonForm
 from households.selectors import households_for, villages_for
 from households.views._common import StaffMixin, add_service_errors, initial_village
@@ -159,6 +162,14 @@ class GroupDetailView(GroupScopedMixin, TemplateView):
         members = list(selectors.savings_group_members(group, user=self.request.user))
         for member in members:
             member.has_unsettled_loan = member.pk in unsettled
+        if members:  # a group with no member showed nobody's status
+            audit_read(
+                actor=self.request.user,
+                instance=group,
+                fields=[SensitiveField.POVERTY_STATUS],
+                details={"rows": len(members)},
+                note=self.request.path,
+            )
         ctx["members"] = members
         ctx["loans"] = loans
         ctx["totals"] = {

@@ -2,6 +2,11 @@
 near-poor not reached, the ethnic-minority households reached, the village meetings;
 its xlsx export; and the households behind each figure (the village officer's to-do list
 of poor and near-poor households not reached).
+
+The coverage page and its export are counts per village, not any household's data, so
+they are not audited reads. The households behind a figure are: each shows its poverty
+status (and the ethnic-minority list says each one's group is a minority), so each page
+of them is one read audit entry (``audit_read``), with the list's filters, never the codes.
 """
 
 from urllib.parse import urlencode
@@ -13,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from eakutur.audit.models import SensitiveField
+from eakutur.audit.services import audit_read
+from households.models import Household
 from households.selectors import villages_for
 from households.views._common import StaffMixin, xlsx_response
 
@@ -177,4 +185,27 @@ class CoverageHouseholdsView(OutreachTabsMixin, ListView):
             coverage_url=f"{reverse('contacts:coverage')}?days={days}",
             log_url=reverse("contacts:contact_create"),
         )
+        if ctx["households"]:  # an empty page showed nobody's data
+            self.audit_read(ctx, village=village)
         return ctx
+
+    def audit_read(self, ctx, *, village) -> None:
+        """One entry for the page: the list it is (the values the page applied, defaults
+        included), which page and how many households, not their codes."""
+        fields = [SensitiveField.POVERTY_STATUS]
+        if ctx["show"] == selectors.SHOW_MINORITY_REACHED:
+            fields.append(SensitiveField.ETHNICITY)
+        filters = {"days": str(ctx["days"]), "show": ctx["show"]}
+        if village is not None:
+            filters["village"] = str(village)
+        audit_read(
+            actor=self.request.user,
+            instance=Household,
+            fields=fields,
+            details={
+                "filters": filters,
+                "page": ctx["page_obj"].number,
+                "rows": len(ctx["households"]),
+            },
+            note=self.request.path,
+        )

@@ -6,6 +6,10 @@ from the household page.
 Every record is read through the scoped selectors: a session, household or member the
 user may not see is a 404. The services check the villages again and refuse with a
 translated message; the message is shown and nothing is saved.
+
+The roster shows each trainee's support amount, which the household's poverty status and
+ethnicity decide (``eligibility.support_level``): its page and its export are read audit
+entries (``audit_support_read``).
 """
 
 from datetime import timedelta
@@ -22,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from eakutur.audit.models import AuditAction, SensitiveField
+from eakutur.audit.services import audit_read
 from households.selectors import household_get_for, member_get_for, villages_for
 from households.views._common import add_service_errors
 
@@ -75,6 +81,22 @@ def enrolment_open(session) -> bool:
         session.status != SessionStatus.CANCELLED
         and timezone.localdate(session.ends_at) >= timezone.localdate()
     )
+
+
+def audit_support_read(request, session, roster, *, action=AuditAction.VIEW) -> None:
+    """One read entry for a roster page or file that shows support amounts: an amount
+    tells the household's status and ethnicity (4,000,000 only for a poor ethnic-minority
+    household, 2,500,000 only for a near-poor one). None when no amount is shown."""
+    shown = sum(1 for enrolment in roster if enrolment.support_amount)
+    if shown:
+        audit_read(
+            actor=request.user,
+            instance=session,
+            action=action,
+            fields=[SensitiveField.POVERTY_STATUS, SensitiveField.ETHNICITY],
+            details={"rows": shown},
+            note=request.path,
+        )
 
 
 def roster_rows(roster) -> tuple[list, list]:
@@ -153,6 +175,7 @@ class SessionDetailView(SessionScopedMixin, TemplateView):
         user, session = self.request.user, self.session
         village_ids = village_ids_of(user)
         roster = list(selectors.session_roster(session))
+        audit_support_read(self.request, session, roster)
         holding, waiting = roster_rows(roster)
         open_ = enrolment_open(session)
         for enrolment in roster:

@@ -1,7 +1,8 @@
 """What is printed for a training: the A4 sign-in sheet of a session (with blank rows for
 walk-ins), the session's participant list, the course's participant list, the
 certificates of attendance (one per person who attended, per course, one per A4 page),
-and the session's roster as an Excel file.
+and the session's roster as an Excel file (a read audit entry when it shows support
+amounts: see ``audit_support_read``).
 
 The pages are readable on screen with a "Print" button; the print stylesheet hides the
 navigation. Certificates are printed in Vietnamese whatever the screen's language: they
@@ -14,13 +15,14 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from eakutur.audit.models import AuditAction
 from households.views._common import xlsx_response
 
 from .. import selectors
 from ..models import EnrolmentStatus
 from ..roster_sheets import birth_year_of, session_roster_xlsx
 from ._common import CourseScopedMixin, SessionScopedMixin
-from .enrolments import roster_rows
+from .enrolments import audit_support_read, roster_rows
 
 __all__ = [
     "CertificatesView",
@@ -104,7 +106,9 @@ class ParticipantListPrintView(_SessionPrintout):
 
 class SessionExportView(SessionScopedMixin, View):
     def get(self, request, *args, **kwargs):
-        holding, waiting = roster_rows(selectors.session_roster(self.session))
+        roster = selectors.session_roster(self.session)
+        audit_support_read(request, self.session, roster, action=AuditAction.EXPORT)
+        holding, waiting = roster_rows(roster)
         day = timezone.localtime(self.session.starts_at)
         return xlsx_response(
             session_roster_xlsx(self.session, holding, waiting),

@@ -119,6 +119,7 @@ class RequestView(CommunePageMixin, TemplateView):
             address=address,
             household=household,
             village=household.village if household is not None else village,
+            commune=self.commune,
         )
 
     def get_context_data(self, **kwargs):
