@@ -67,11 +67,17 @@ def audit_record(
     )
 
 
-def audit_created(*, actor, instance, fields, parent=None, note="") -> AuditEntry:
+def audit_created(
+    *, actor, instance, fields, parent=None, note="", also: dict | None = None
+) -> AuditEntry:
+    """One CREATE entry with ``fields``' values, plus ``also`` ({name: [None, value]}:
+    what is not a field, such as a course's target lists). The entry is complete when it
+    is written: on PostgreSQL it can never be changed afterwards (append-only)."""
     values = snapshot(instance, fields)
     changes = {
         k: [None, v] for k, v in values.items() if v not in (None, "", [], False)
     }
+    changes.update(also or {})
     return audit_record(
         actor=actor,
         instance=instance,

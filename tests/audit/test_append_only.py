@@ -80,7 +80,7 @@ def test_entries_can_still_be_added(entry, officer, household):
     assert AuditEntry.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_transactional_test_is_still_flushed(officer, household):
     """Django empties the database after this test with TRUNCATE, which the trigger
     leaves alone (no BEFORE TRUNCATE trigger): were it refused, this test's teardown

@@ -106,15 +106,12 @@ def course_create(
         CourseTarget.objects.bulk_create(
             CourseTarget(course=course, group=g) for g in groups
         )
-        entry = audit_created(actor=actor, instance=course, fields=COURSE_FIELDS)
-        extra = {}
+        targets = {}
         if villages:
-            extra["target_villages"] = [None, [str(v) for v in villages]]
+            targets["target_villages"] = [None, [str(v) for v in villages]]
         if groups:
-            extra["target_groups"] = [None, _group_labels(groups)]
-        if extra:
-            entry.changes.update(extra)
-            entry.save(update_fields=["changes"])
+            targets["target_groups"] = [None, _group_labels(groups)]
+        audit_created(actor=actor, instance=course, fields=COURSE_FIELDS, also=targets)
     return course
 
 
