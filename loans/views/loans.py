@@ -40,6 +40,7 @@ from ._loan_common import (
     schedule_rows,
     transition_refused,
 )
+from ._paging import NarrowFirstPaginator
 
 __all__ = [
     "LoanApplyView",
@@ -70,6 +71,7 @@ class LoanListView(StaffMixin, ListView):
     template_name = "loans/loan_list.html"
     context_object_name = "loans"
     paginate_by = 50
+    paginator_class = NarrowFirstPaginator
 
     @cached_property
     def filter_form(self) -> LoanFilterForm:
@@ -78,6 +80,17 @@ class LoanListView(StaffMixin, ListView):
     def get_queryset(self):
         return selectors.loan_list_for(
             user=self.request.user, filters=self.filter_form.to_filters()
+        )
+
+    @cached_property
+    def totals(self) -> dict[str, int]:
+        """The filtered loans' totals, live: one aggregate over the whole filtered set."""
+        return selectors.loan_totals(self.object_list)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The totals have counted the filtered loans: the pages need no COUNT of their own.
+        return super().get_paginator(
+            queryset, per_page, count=self.totals["loans"], **kwargs
         )
 
     def get_context_data(self, **kwargs):
@@ -90,7 +103,7 @@ class LoanListView(StaffMixin, ListView):
         params.pop("page", None)
         ctx.update(
             filter_form=self.filter_form,
-            totals=selectors.loan_totals(self.object_list),
+            totals=self.totals,
             querystring=params.urlencode(),
             filtered=any(v for k, v in params.items() if k != "sort"),
             filters_open=any(v for k, v in params.items() if k not in ("q", "sort"))
