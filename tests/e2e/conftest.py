@@ -1,7 +1,9 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright's sync API.
 
 The browser talks to pytest-django's ``live_server``, which runs in another thread with a
-real database connection, so the tests here use ``transaction=True``. Playwright's sync
+real database connection, so every test here is transactional (``transaction=True``, with
+``serialized_rollback`` restoring the reference data): the hook below marks each test of
+this folder so, with ``e2e``, and skips them when Chromium is missing. Playwright's sync
 API runs an event loop in the test thread, and Django refuses synchronous database calls
 from inside one: the variable below lifts that guard for the test process only.
 """
@@ -26,6 +28,27 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 DESKTOP = {"width": 1280, "height": 900}
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not e2e"` deselects by these markers
+def pytest_collection_modifyitems(config, items):
+    """The markers every browser test carries, given once here, not in each module."""
+    for item in items:
+        if item.path.parent != HERE:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        item.add_marker(
+            pytest.mark.django_db(transaction=True, serialized_rollback=True)
+        )
+        if not CHROMIUM.exists():
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+                )
+            )
+
+
 PHONE = {"width": 390, "height": 844}
 
 

@@ -2,8 +2,6 @@
 records the online application a member of the village's digital team helped it file,
 and follows it to "result received". The team pages fit the phone too."""
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -18,15 +16,6 @@ from tests.factories import (
     VillageFactory,
 )
 from tests.factories.outreach import DigitalTeamFactory, TeamMemberFactory
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def vi_label(choice) -> str:

@@ -4,7 +4,6 @@ session page (two found by the search, one walk-in), and on the day the village 
 marks attendance on a phone-sized screen; the roster then shows who came."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,15 +20,6 @@ from tests.factories import (
 )
 from tests.factories.trainings import CourseFactory
 from trainings.models import Enrolment, EnrolmentStatus, Session, SessionStatus
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 @pytest.fixture(autouse=True)

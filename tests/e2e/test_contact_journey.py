@@ -3,7 +3,6 @@ visit with a follow-up in a few taps, finds it in the follow-up list and marks i
 and the outreach pages fit a phone's width."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,15 +19,6 @@ from tests.factories import (
     VillageFactory,
 )
 from tests.factories.outreach import ContactFactory
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 NOTE = "Hẹn mang giấy tờ vay vốn lên xã thứ Hai"
 

@@ -9,7 +9,6 @@ The watcher below records both, page by page, on the demo commune at 200 househo
 """
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -27,15 +26,6 @@ from tests.factories.outreach import (
     VillageGroupFactory,
 )
 from trainings.models import Course
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 ADMIN, OFFICER = "quantri", "thonbuontieu"  # the demo logins (households.demo)
 OFFICER_VILLAGE = "B01"  # Buôn Tiêu, the demo village officer's

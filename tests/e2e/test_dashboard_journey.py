@@ -21,15 +21,6 @@ from households.demo import DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_registry_journey import PHONE_WIDTH, vi
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
 ADMIN = "quantri"  # the demo commune administrator
 BILLION = 1_000_000_000
 

@@ -2,7 +2,6 @@
 loan book's pages on a village officer's phone."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,15 +19,6 @@ from tests.factories import (
     VillageFactory,
 )
 from tests.factories.loans import SavingsGroupFactory, disbursed_loan, program
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ With ``E2E_SCREENSHOTS=1`` each page is saved under test-artifacts/e2e/ to look 
 import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -18,15 +17,6 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_registry_journey import PHONE_WIDTH, vi
 from tests.factories import CommuneFactory, UserFactory
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def snapshot(page, name: str) -> None:

@@ -3,7 +3,6 @@ on a phone. The dispatcher and the worker's send run in the test process (the gr
 the console channel), as beat and the worker would."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,15 +14,6 @@ from outreach.services import delivery_send, notice_dispatch_due
 from tests.e2e.test_registry_journey import PHONE_WIDTH, log_in, submit, vi
 from tests.factories import CommuneFactory, UserFactory, VillageFactory
 from tests.factories.outreach import DeliveryFactory, VillageGroupFactory, groups_for
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 @pytest.fixture(autouse=True)

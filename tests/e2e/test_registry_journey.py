@@ -7,7 +7,6 @@ literal. Form inputs are found by their ids, which do not change with the langua
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,15 +24,6 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 HEAD_NAME = "Nguyễn Thị Hoa"
 NATIONAL_ID = "066190001234"  # Đắk Lắk (066), female born in the 1900s (1), 1990

@@ -2,8 +2,6 @@
 the Official Account cannot reach. The village officer, on a phone, opens "Notices to
 forward", copies the text, taps "Forwarded"; the commune official sees it sent."""
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,15 +12,6 @@ from outreach.services import notice_dispatch_due
 from tests.e2e.test_registry_journey import PHONE_WIDTH, log_in, vi
 from tests.factories import CommuneFactory, UserFactory, VillageFactory
 from tests.factories.outreach import NoticeFactory, VillageGroupFactory
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@ its reasons; the household lookup, then a request that lands in the village offi
 follow-up list; 50 wrong lookups from one address throttled; and every public page's
 weight as the browser transfers it with a cold cache."""
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -25,15 +23,6 @@ from tests.factories import (
 from tests.factories.loans import disbursed_loan
 from tests.factories.outreach import DigitalTeamFactory, TeamMemberFactory
 from tests.residents.page_set import LIMIT, busy_commune
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 YEAR = timezone.localdate().year
 CODE, PHONE = "BEM-0042", "0905123456"

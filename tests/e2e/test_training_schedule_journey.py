@@ -3,7 +3,6 @@ two villages, schedules its first session, and reads which villages' groups the 
 go to and when; and the training pages fit a phone."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,15 +15,6 @@ from tests.factories import CommuneFactory, UserFactory, VillageFactory
 from tests.factories.outreach import groups_for
 from tests.factories.trainings import CourseFactory, EnrolmentFactory, SessionFactory
 from trainings.models import Course, Session
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path("/usr/bin/chromium").exists(),
-        reason="/usr/bin/chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 TITLE = "Trồng sầu riêng bền vững, phòng trừ bệnh xì mủ"
 
