@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..text import english_active
 
+# The words a commune-level name may start with, capitalised as at a sentence's start.
+ADMINISTRATIVE_UNITS = ("Xã", "Phường", "Thị trấn", "Đặc khu")
+
 
 class Commune(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
@@ -45,6 +48,15 @@ class Commune(models.Model):
         ordering = ("name",)
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name_in_sentence(self) -> str:
+        """The name after other words: "Xã Ea Ktur" becomes "xã Ea Ktur", as Vietnamese
+        writes the unit inside a sentence ("Ủy ban nhân dân xã Ea Ktur")."""
+        for unit in ADMINISTRATIVE_UNITS:
+            if self.name.startswith(unit + " "):
+                return unit.lower() + self.name[len(unit) :]
         return self.name
 
     def clean(self) -> None:

@@ -74,6 +74,15 @@ def test_the_header_and_footer_name_the_hosts_commune(on_host, two_communes):
     assert "Ea Ktur" not in page
 
 
+def test_inside_a_sentence_the_commune_is_written_xa(on_host, two_communes):
+    """Vietnamese writes the unit in lower case after other words: "hộ gia đình xã Ea
+    Kmát", "Ủy ban nhân dân xã Ea Kmát", while the brand keeps "Xã Ea Kmát"."""
+    page = text_of(on_host(HOST_B).get(reverse("residents:home")))
+    heading = re.search(r"<h1>([^<]*)</h1>", page).group(1)
+    assert heading.endswith("hộ gia đình xã Ea Kmát")
+    assert "Ủy ban nhân dân xã Ea Kmát, tỉnh" in page
+
+
 @pytest.mark.parametrize(
     ("page", "ktur_shows"),
     [
